@@ -1,0 +1,277 @@
+"""The trainer at tiny size: Algorithm 1's counts, live knobs, repeatability, eager == fast, stop, NaN recovery."""
+
+import math
+import threading
+
+import pytest
+import torch
+
+from ganedu import models
+from ganedu.train import COLUMNS, History, TrainConfig, Trainer, every
+
+
+def tiny_pair(seed=0):
+    torch.manual_seed(seed)
+    G = models.MLPGenerator(latent_dim=4, hidden=(16, 16), out_shape=(2,), batchnorm=True, tanh=False)
+    D = models.MLPDiscriminator(in_shape=(2,), hidden=(16,))
+    return G, D
+
+
+def points(n=256, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    return torch.randn(n, 2, generator=g) * 0.3 + torch.tensor([1.0, -1.0])
+
+
+def make(seed=0, **cfg):
+    G, D = tiny_pair(seed)
+    cfg.setdefault("device", "cpu")
+    cfg.setdefault("batch_size", 16)
+    return Trainer(G, D, points(), TrainConfig(seed=seed, **cfg))
+
+
+def adam_steps(opt):
+    return {int(st["step"]) for st in opt.state.values()}
+
+
+@pytest.mark.parametrize("k", [1, 3])
+def test_algorithm_1_counts(k):
+    t = make(k=k)
+    t.train(5)
+    assert adam_steps(t.opt_d) == {5 * k}  # k discriminator updates per generator step
+    assert adam_steps(t.opt_g) == {5}
+    assert len(t.history) == 5 and t.history["k"] == [k] * 5
+
+
+@pytest.mark.parametrize("bad", [0, -1, 1.5, True, "2"])
+def test_bad_k(bad):
+    t = make()
+    with pytest.raises(ValueError, match="k .* must be a whole number >= 1"):
+        t.k = bad
+    with pytest.raises(ValueError):
+        make(k=bad)
+
+
+@pytest.mark.parametrize("bad", [0, -1e-3, float("nan"), float("inf"), "fast", None])
+def test_bad_lr(bad):
+    t = make()
+    with pytest.raises(ValueError, match="lr_d must be a positive finite number"):
+        t.lr_d = bad
+    with pytest.raises(ValueError, match="lr_g"):
+        t.lr_g = bad
+
+
+def test_bad_loss_and_data():
+    t = make()
+    with pytest.raises(ValueError, match="unknown generator loss 'wgan'.*nonsaturating"):
+        t.loss = "wgan"
+    G, D = tiny_pair()
+    with pytest.raises(ValueError, match="data must be a tensor"):
+        Trainer(G, D, torch.zeros(0, 2), TrainConfig(device="cpu"))
+
+
+@pytest.mark.parametrize("fast", [False, True])
+def test_knob_changes_show_at_next_step(fast):
+    t = make(fast=fast)
+
+    def turn_knobs(tr):
+        if tr.step_count == 3:
+            tr.k, tr.lr_d, tr.lr_g, tr.loss = 2, 1e-3, 5e-4, "minimax"
+
+    t.train(5, callbacks=[turn_knobs])
+    h = t.history
+    assert h["k"] == [1, 1, 1, 2, 2]
+    assert h["lr_d"][3:] == [1e-3, 1e-3] and h["lr_g"][2] == 2e-4
+    assert h["loss"] == ["nonsaturating"] * 3 + ["minimax"] * 2
+    lr = t.opt_d.param_groups[0]["lr"]
+    assert float(lr) == pytest.approx(1e-3)  # reached the optimizer (a tensor updated in place on the fast path)
+    assert adam_steps(t.opt_d) == {3 + 2 * 2}
+
+
+def test_knob_set_from_another_thread_is_seen():
+    t = make()
+    t.train(2)
+    th = threading.Thread(target=lambda: setattr(t, "k", 4))
+    th.start()
+    th.join()
+    t.train(1)
+    assert t.history["k"][-1] == 4
+
+
+def test_cpu_runs_repeat_bit_for_bit():
+    a, b = make(seed=3), make(seed=3)
+    a.train(20)
+    b.train(20)
+    for col in ("d_loss", "g_loss", "d_real", "d_fake"):
+        assert a.history[col] == b.history[col]
+    assert torch.equal(a.samples(), b.samples())
+    c = make(seed=4)
+    c.train(20)
+    assert c.history["g_loss"] != a.history["g_loss"]
+
+
+def test_eager_and_fast_paths_compute_the_same_losses():
+    eager, fast = make(fast=False), make(fast=True)
+    assert not eager.fast and fast.fast and not fast.graphs
+    eager.train(10)
+    fast.train(10)
+    for col in ("d_loss", "g_loss", "d_real", "d_fake"):
+        e, f = eager.history[col], fast.history[col]
+        assert e[0] == pytest.approx(f[0], abs=1e-6)  # first step: same batch, same weights
+        assert e == pytest.approx(f, abs=1e-4)  # fused vs foreach Adam differ only by rounding
+
+
+def test_history_rows_and_recorded_values():
+    t = make(sync_every=4)
+    for _ in range(6):
+        t.step()
+    assert len(t._history) == 4  # two rows still on the device ...
+    h = t.history  # ... until reading history flushes them
+    assert len(h) == 6 and list(h.rows[0]) != [] and set(h.rows[0]) == set(COLUMNS)
+    assert h["step"] == list(range(1, 7))
+    assert all(0 < v < 1 for v in h["d_real"] + h["d_fake"])
+    assert all(t2 >= t1 for t1, t2 in zip(h["time"], h["time"][1:]))
+    assert History.from_dict(h.to_dict()).rows == h.rows
+
+
+def test_recorded_losses_match_a_recomputation():
+    # the last D step's loss is recorded: recompute it from the same batch with the pre-update weights
+    t = make()
+    d_before = {k: v.clone() for k, v in t.D.state_dict().items()}
+    g_before = {k: v.clone() for k, v in t.G.state_dict().items()}
+    rng = t._gen.get_state()
+    t.train(1)
+    G, D = tiny_pair()
+    G.load_state_dict(g_before)
+    D.load_state_dict(d_before)
+    gen = torch.Generator().set_state(rng)
+    idx = torch.randint(0, len(t.data), (16,), generator=gen)
+    z = torch.randn(16, 4, generator=gen)
+    with torch.no_grad():
+        fake = G(z)  # G in train mode, as in the trainer
+        from ganedu.losses import d_loss_bce
+
+        want = d_loss_bce(D(t.data[idx]), D(fake)).item()
+    assert t.history["d_loss"][0] == pytest.approx(want, rel=1e-5)
+
+
+def test_g_step_leaves_discriminator_weights_alone():
+    t = make()
+    before = [p.clone() for p in t.D.parameters()]
+    t.g_step()
+    assert all(torch.equal(a, b) for a, b in zip(before, t.D.parameters()))
+    assert all(p.grad is None for p in t.D.parameters())
+    g_before = [p.clone() for p in t.G.parameters()]
+    t.d_step()
+    assert all(torch.equal(a, b) for a, b in zip(g_before, t.G.parameters()))
+
+
+def test_stop_request_halts_within_one_step():
+    t = make()
+    t.train(100, callbacks=[lambda tr: tr.request_stop() if tr.step_count == 7 else None])
+    assert t.step_count == 7
+
+
+def test_stop_from_another_thread():
+    t = make()
+    started = threading.Event()
+    th = threading.Thread(target=lambda: t.train(10**7, callbacks=[lambda tr: started.set()]))
+    th.start()
+    assert started.wait(10)
+    t.request_stop()
+    th.join(timeout=10)
+    assert not th.is_alive() and 0 < t.step_count < 10**7
+
+
+def test_max_seconds_bounds_training():
+    t = make()
+    t.train(max_seconds=0.3)
+    assert t.step_count > 0 and len(t.history) == t.step_count
+    with pytest.raises(ValueError, match="max_seconds"):
+        t.train(max_seconds=-1)
+    with pytest.raises(ValueError, match="steps"):
+        t.train(0)
+
+
+def test_every_callback():
+    seen = []
+    t = make()
+    t.train(7, callbacks=[every(3, lambda tr: seen.append(tr.step_count))])
+    assert seen == [3, 6]
+
+
+def test_nonfinite_loss_pauses_and_restores_last_good_state():
+    calls = {"n": 0}
+    from ganedu.losses import d_loss_bce
+
+    def poisoned(real, fake):  # becomes NaN on its 30th call
+        calls["n"] += 1
+        out = d_loss_bce(real, fake)
+        return out * float("nan") if calls["n"] >= 30 else out
+
+    G, D = tiny_pair()
+    t = Trainer(G, D, points(), TrainConfig(device="cpu", batch_size=16, sync_every=5, snapshot_every=10),
+                d_loss=poisoned)
+    weights_at = {}
+    t.train(100, callbacks=[lambda tr: weights_at.__setitem__(tr.step_count, [p.clone() for p in tr.G.parameters()])])
+    assert t.status and "discriminator loss became nan" in t.status and "restored to step 20" in t.status
+    assert t.step_count == 20 and len(t.history) == 20
+    assert all(math.isfinite(v) for v in t.history["d_loss"])
+    assert all(torch.equal(a, b) for a, b in zip(weights_at[20], t.G.parameters()))
+
+
+def test_samples_fixed_noise_eval_mode():
+    t = make(n_samples=9)
+    s1, s2 = t.samples(), t.samples()
+    assert s1.shape == (9, 2) and torch.equal(s1, s2) and t.G.training
+    assert t.samples(4).shape == (4, 2)
+    assert t.generate(5).shape == (5, 2)
+
+
+def test_reset_returns_to_the_start():
+    t = make()
+    first = [p.clone() for p in t.G.parameters()]
+    t.train(5)
+    h1 = t.history["g_loss"]
+    t.reset()
+    assert len(t.history) == 0 and t.step_count == 0
+    assert all(torch.equal(a, b) for a, b in zip(first, t.G.parameters()))
+    t.train(5)
+    assert t.history["g_loss"] == pytest.approx(h1, abs=1e-6)
+
+
+def test_state_dict_round_trip_continues_the_same_run():
+    a = make(seed=5)
+    a.train(8)
+    b = make(seed=9)
+    b.load_state_dict(a.state_dict())
+    a.train(6)
+    b.train(6)
+    assert a.history["g_loss"] == b.history["g_loss"] and b.step_count == 14
+
+
+def test_restore_matches_state_by_name_when_optimizer_state_appears_later():
+    # the CUDA capture snapshots before a warm-up that creates optimizer state, then restores
+    t = make()
+    t.d_step()  # D's Adam state exists, G's not yet
+    snap = {k: v.clone() for k, v in t._snapshot().items()}
+    t.g_step()
+    t.d_step()
+    t._restore(snap)
+    for name, value in t._state_tensors().items():
+        if name in snap:
+            assert torch.equal(value, snap[name]), name
+        else:
+            assert name.startswith("opt_g.") and not value.any(), name
+
+
+def test_joint_discriminator_pass_equals_separate_passes():
+    # without BatchNorm in D, one pass over cat(real, fake) gives the same loss as two passes
+    joint, separate = make(), make()
+    assert joint._joint_d
+    separate._joint_d = False
+    joint.train(3)
+    separate.train(3)
+    assert joint.history["d_loss"] == pytest.approx(separate.history["d_loss"], abs=1e-6)
+    G = models.MLPGenerator(latent_dim=4, hidden=(8,), out_shape=(1, 28, 28))
+    _, D = models.build("dcgan")
+    assert not Trainer(G, D, torch.zeros(4, 1, 28, 28), TrainConfig(device="cpu"))._joint_d
