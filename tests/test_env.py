@@ -1,0 +1,170 @@
+"""ganedu.env: the setup banner, seeding, core counting under quotas, platform detection, report and estimates."""
+
+from __future__ import annotations
+
+import random
+import sys
+import types
+
+import numpy as np
+import pytest
+import torch
+
+import ganedu
+from ganedu import config, env
+
+
+@pytest.fixture
+def threads():
+    """Restore PyTorch's thread count after a test that may change it."""
+    before = torch.get_num_threads()
+    yield before
+    torch.set_num_threads(before)
+
+
+def test_setup_prints_one_banner_and_returns_the_device(capsys, monkeypatch, threads):
+    monkeypatch.setattr(config, "QUICK", False)
+    device = env.setup(seed=0, device="cpu")
+    lines = capsys.readouterr().out.splitlines()
+    assert device == torch.device("cpu")
+    assert len(lines) == 1
+    assert f"ganedu {ganedu.__version__}" in lines[0] and f"torch {torch.__version__}" in lines[0]
+    assert "device: cpu (" in lines[0] and "quick mode" not in lines[0]
+
+
+def test_banner_mentions_quick_mode(capsys, monkeypatch, threads):
+    monkeypatch.setattr(config, "QUICK", True)
+    env.setup(seed=0, device="cpu")
+    assert "quick mode (GANEDU_QUICK)" in capsys.readouterr().out
+
+
+def test_setup_seeds_python_numpy_and_torch(threads):
+    env.setup(seed=123, device="cpu")
+    first = (random.random(), np.random.rand(), torch.rand(3))
+    env.setup(seed=123, device="cpu")
+    second = (random.random(), np.random.rand(), torch.rand(3))
+    assert first[:2] == second[:2] and torch.equal(first[2], second[2])
+    env.setup(seed=124, device="cpu")
+    assert not torch.equal(torch.rand(3), first[2])
+
+
+def test_setup_without_seed_leaves_the_generators_alone(threads):
+    torch.manual_seed(7)
+    expected = torch.rand(3)
+    torch.manual_seed(7)
+    env.setup(seed=None, device="cpu")
+    assert torch.equal(torch.rand(3), expected)
+
+
+def test_setup_rejects_bad_device_and_seed(threads):
+    with pytest.raises(ValueError, match="unknown device"):
+        env.setup(device="tpu9")
+    with pytest.raises(ValueError, match="non-negative integer"):
+        env.setup(seed=-1, device="cpu")
+
+
+def test_setup_shrinks_thread_pool_to_the_quota(monkeypatch, threads, capsys):
+    torch.set_num_threads(2)
+    monkeypatch.setattr(env, "cpu_cores", lambda: 1)
+    env.setup(seed=0, device="cpu")
+    assert torch.get_num_threads() == 1
+
+
+@pytest.mark.parametrize(
+    ("files", "cores"),
+    [
+        ({"cpu.max": "200000 100000\n"}, 2),
+        ({"cpu.max": "150000 100000\n"}, 2),  # 1.5 cores of quota -> 2 threads
+        ({"cpu.max": "50000 100000\n"}, 1),
+        ({"cpu.max": "max 100000\n"}, None),
+        ({"cpu/cpu.cfs_quota_us": "400000\n", "cpu/cpu.cfs_period_us": "100000\n"}, 4),  # cgroup v1
+        ({"cpu/cpu.cfs_quota_us": "-1\n", "cpu/cpu.cfs_period_us": "100000\n"}, None),
+        ({}, None),
+    ],
+)
+def test_cgroup_quota(tmp_path, files, cores):
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    assert env._cgroup_quota(tmp_path) == cores
+
+
+def test_cpu_cores_is_capped_by_the_quota(monkeypatch):
+    monkeypatch.setattr(env, "_cgroup_quota", lambda: 2)
+    monkeypatch.setattr(env.os, "sched_getaffinity", lambda pid: set(range(64)), raising=False)
+    assert env.cpu_cores() == 2
+    monkeypatch.setattr(env, "_cgroup_quota", lambda: None)
+    assert env.cpu_cores() == 64
+
+
+def test_where(monkeypatch):
+    for name in ("COLAB_RELEASE_TAG", "BINDER_LAUNCH_HOST", "BINDER_REQUEST", "BINDER_SERVICE_HOST"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.delitem(sys.modules, "google.colab", raising=False)
+    assert env.where() == "local"
+    monkeypatch.setenv("BINDER_LAUNCH_HOST", "https://mybinder.org/")
+    assert env.where() == "binder"
+    monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
+    assert env.where() == "colab"
+
+
+def test_estimates_follow_the_benchmark_constants():
+    cpu, gpu = torch.device("cpu"), torch.device("cuda")
+    assert env.estimate(cpu, cores=2)[0] == env.MNIST_LESSON_SECONDS_CPU
+    assert env.estimate(cpu, cores=16)[0] == env.MNIST_LESSON_SECONDS_CPU  # more cores: no promise
+    assert env.estimate(cpu, cores=1)[0] == 2 * env.MNIST_LESSON_SECONDS_CPU
+    seconds, text = env.estimate(gpu)
+    assert seconds == env.MNIST_LESSON_SECONDS_GPU and env.REFERENCE_GPU in text
+    assert env.estimate(torch.device("mps"))[0] is None
+    assert env._duration(10) == "10 s" and env._duration(180) == "3 min"
+
+
+def test_report_lists_versions_hardware_and_mnist(empty_data_root):
+    info = env.report(device="cpu")
+    assert info["python"] == ".".join(map(str, sys.version_info[:3]))
+    assert torch.__version__.startswith(info["torch"])
+    assert info["cpu_cores"] == env.cpu_cores() >= 1
+    assert info["mnist_dir"] == str(empty_data_root / "MNIST" / "raw")
+    assert info["mnist_train"] is False and info["mnist_test"] is False
+    assert info["estimate_seconds"] == env.estimate(torch.device("cpu"))[0]
+
+
+def test_report_sees_the_local_test_split(mnist_copy):
+    info = env.report(root=mnist_copy, device="cpu")
+    assert info["mnist_test"] is True and info["mnist_train"] is False
+
+
+def test_report_names_a_missing_package(monkeypatch, empty_data_root):
+    def version(dist):
+        if dist == "torchvision":
+            raise env.metadata.PackageNotFoundError(dist)
+        return "1.0"
+
+    monkeypatch.setattr(env.metadata, "version", version)
+    assert env.report(device="cpu")["torchvision"] == "not installed"
+
+
+def test_report_shows_as_table(empty_data_root):
+    info = env.report(device="cpu")
+    info["mnist_dir"] = "<dir & co>"
+    page = info._repr_html_()
+    assert page.startswith("<table>") and "&lt;dir &amp; co&gt;" in page and "<dir" not in page
+    assert page.count("<tr>") == len(info)  # a header row, one row per fact but estimate_seconds
+    text = str(info)
+    assert "MNIST test split there" in text and "no (see below how to get it)" in text
+    assert "estimate_seconds" not in text
+
+
+def test_self_check_passes_and_leaves_random_streams_alone(capsys):
+    torch.manual_seed(5)
+    random.seed(5)
+    np.random.seed(5)
+    expected = (torch.rand(2), random.random(), np.random.rand())
+    torch.manual_seed(5)
+    random.seed(5)
+    np.random.seed(5)
+    assert env.self_check("cpu") is True
+    assert torch.equal(torch.rand(2), expected[0])
+    assert (random.random(), np.random.rand()) == expected[1:]
+    out = capsys.readouterr().out
+    assert "2 + 2 = 4" in out and "ready" in out
