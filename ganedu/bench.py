@@ -1,0 +1,134 @@
+"""Speed measurements: the classic tutorial loop, re-implemented faithfully, against ganedu's trainer.
+
+The classic loop is what most MNIST GAN tutorials do (e.g. PyTorch-GAN's gan.py, the TF/PyTorch DCGAN tutorials):
+a map-style dataset that builds a PIL image per digit, ToTensor + Normalize per item, a DataLoader, noise drawn
+with NumPy on the host, a sigmoid + BCELoss, one G step then one D step that reuses the same fakes, and two
+``.item()`` calls plus a formatted log line every step. It uses the *same* networks, batch and optimizer as ours,
+so the ratio measures the loop, not the model. Timings are medians of windows, synchronised at the edges.
+"""
+
+from __future__ import annotations
+
+import io
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch import Tensor, nn
+
+from .train import Trainer
+
+
+def _sync(device: torch.device) -> None:
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+
+
+class PILDigits(torch.utils.data.Dataset):
+    """Like torchvision's MNIST: one PIL image per item, then the transforms (ToTensor, Normalize(0.5, 0.5))."""
+
+    def __init__(self, images_uint8: np.ndarray) -> None:
+        from torchvision import transforms
+
+        self.images = images_uint8  # (N, 28, 28) uint8
+        self.transform = transforms.Compose([transforms.ToTensor(), transforms.Normalize([0.5], [0.5])])
+
+    def __len__(self) -> int:
+        return len(self.images)
+
+    def __getitem__(self, i: int) -> tuple[Tensor, int]:
+        from PIL import Image
+
+        return self.transform(Image.fromarray(self.images[i], mode="L")), 0
+
+
+class ClassicLoop:
+    """The tutorial loop, one ``step()`` per batch. Networks are ours; D gets a sigmoid for BCELoss as there."""
+
+    def __init__(self, G: nn.Module, D: nn.Module, images: Tensor, batch_size: int = 64, lr: float = 2e-4,
+                 device: str | torch.device = "cpu", workers: int = 0) -> None:
+        self.device = torch.device(device)
+        self.G, self.D = G.to(self.device), nn.Sequential(D, nn.Sigmoid()).to(self.device)
+        pixels = ((images[:, 0] + 1) * 127.5).round().clamp(0, 255).to(torch.uint8).numpy()
+        self.loader = torch.utils.data.DataLoader(PILDigits(pixels), batch_size=batch_size, shuffle=True,
+                                                  num_workers=workers, drop_last=True)
+        self.opt_g = torch.optim.Adam(self.G.parameters(), lr=lr, betas=(0.5, 0.999))
+        self.opt_d = torch.optim.Adam(self.D.parameters(), lr=lr, betas=(0.5, 0.999))
+        self.bce = nn.BCELoss()
+        self.latent = G.latent_dim
+        self.log = io.StringIO()  # the per-step print goes here instead of flooding the terminal
+        self._it = iter(self.loader)
+        self.steps = 0
+
+    def _next(self) -> Tensor:
+        try:
+            return next(self._it)[0]
+        except StopIteration:
+            self._it = iter(self.loader)
+            return next(self._it)[0]
+
+    def step(self) -> None:
+        imgs = self._next()
+        real = imgs.to(self.device)
+        valid = torch.ones(imgs.size(0), 1, device=self.device)
+        fake = torch.zeros(imgs.size(0), 1, device=self.device)
+        z = torch.tensor(np.random.normal(0, 1, (imgs.shape[0], self.latent)), dtype=torch.float32,
+                         device=self.device)
+        self.opt_g.zero_grad()
+        gen_imgs = self.G(z)
+        g_loss = self.bce(self.D(gen_imgs), valid)
+        g_loss.backward()
+        self.opt_g.step()
+        self.opt_d.zero_grad()
+        real_loss = self.bce(self.D(real), valid)
+        fake_loss = self.bce(self.D(gen_imgs.detach()), fake)
+        d_loss = (real_loss + fake_loss) / 2
+        d_loss.backward()
+        self.opt_d.step()
+        self.steps += 1
+        print(f"[Batch {self.steps}] [D loss: {d_loss.item():f}] [G loss: {g_loss.item():f}]", file=self.log)
+        if self.log.tell() > 1 << 20:
+            self.log.seek(0)
+            self.log.truncate()
+
+
+@dataclass
+class Rate:
+    """Steps per second over several timed windows."""
+
+    median: float
+    low: float
+    high: float
+
+    def __str__(self) -> str:
+        return f"{self.median:8.1f} steps/s  [{self.low:.1f}-{self.high:.1f}]"
+
+
+def steps_per_second(step: Callable[[], None], device: torch.device, warmup: int = 20, steps: int = 200,
+                     windows: int = 5) -> Rate:
+    """Run ``warmup`` steps, then ``windows`` windows of ``steps`` steps, synchronised at their edges."""
+    for _ in range(warmup):
+        step()
+    _sync(device)
+    rates = []
+    for _ in range(windows):
+        t0 = time.perf_counter()
+        for _ in range(steps):
+            step()
+        _sync(device)
+        rates.append(steps / (time.perf_counter() - t0))
+    return Rate(statistics.median(rates), min(rates), max(rates))
+
+
+def trainer_rate(trainer: Trainer, warmup: int = 20, steps: int = 200, windows: int = 5) -> Rate:
+    """Like ``steps_per_second`` for a Trainer, timing ``train(steps)`` (its own metric read-back included)."""
+    trainer.train(warmup)
+    rates = []
+    for _ in range(windows):
+        t0 = time.perf_counter()
+        trainer.train(steps)  # ends with a flush: one host sync, so the window is fully counted
+        rates.append(steps / (time.perf_counter() - t0))
+    return Rate(statistics.median(rates), min(rates), max(rates))
