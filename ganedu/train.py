@@ -119,7 +119,11 @@ def _check_loss(value) -> str:
 
 
 class Trainer:
-    """Trains ``generator`` against ``discriminator`` on ``data`` (N, ...) float32 in the generator's range."""
+    """Trains ``generator`` against ``discriminator`` on ``data`` (N, ...) float32 in the generator's range.
+
+    ``d_loss(real_logits, fake_logits)`` is D's loss; ``d_penalty(critic, real, fake)``, if given, is added to it
+    (WGAN-GP, R1); ``labels`` (N,) makes the run conditional. A GAN variant changes these, never the loop.
+    """
 
     def __init__(
         self,
@@ -129,6 +133,8 @@ class Trainer:
         config: TrainConfig | None = None,
         *,
         d_loss: Callable[[Tensor, Tensor], Tensor] = losses.d_loss_bce,
+        d_penalty: Callable[[Callable[[Tensor], Tensor], Tensor, Tensor], Tensor] | None = None,
+        labels: Tensor | None = None,
     ) -> None:
         cfg = config or TrainConfig()
         if not isinstance(data, Tensor) or data.ndim < 2 or data.shape[0] == 0:
@@ -143,9 +149,15 @@ class Trainer:
         self.G = generator.to(self.device).train()
         self.D = discriminator.to(self.device).train()
         self.d_loss_fn = d_loss
+        self.d_penalty = d_penalty  # added to D's loss: fn(critic, real, fake), critic(x) -> logits (B, 1)
         self._joint_d = not any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in discriminator.modules())
         self.latent_dim = int(generator.latent_dim)
         self.data = data.detach().to(self.device, torch.float32).contiguous()  # resident: no DataLoader, no PIL
+        # class labels (N,) turn on conditional training: G(z, y) and D(x, y) (see ganedu.models' conditional pair)
+        self.labels = None if labels is None else labels.detach().to(self.device, torch.long)
+        if self.labels is not None and self.labels.shape != (self.data.shape[0],):
+            raise ValueError(f"labels must have shape ({self.data.shape[0]},) to match data, got {tuple(labels.shape)}")
+        self.num_classes = 0 if self.labels is None else int(self.labels.max()) + 1
 
         # knobs: validated here, read once per step()
         self._k = _check_k(cfg.k)
@@ -159,6 +171,7 @@ class Trainer:
         # fixed noise from a CPU generator, so the grid shows the same z on every device
         cpu_gen = torch.Generator().manual_seed(seed + 1)
         self.fixed_noise = torch.randn(cfg.n_samples, self.latent_dim, generator=cpu_gen).to(self.device)
+        self.fixed_labels = torch.arange(cfg.n_samples, device=self.device) % max(self.num_classes, 1)
 
         self.opt_d = self._adam(self.D, self._lr_d)
         self.opt_g = self._adam(self.G, self._lr_g)
@@ -229,27 +242,43 @@ class Trainer:
                                     fused=True, capturable=self.graphs)
         return torch.optim.Adam(params, lr=lr, betas=self.config.betas)
 
-    def _batch(self) -> Tensor:
-        """A minibatch of real samples, drawn with replacement on the device: (B, ...)."""
+    def _batch(self) -> tuple[Tensor, Tensor | None]:
+        """A minibatch of real samples (B, ...) and their labels (B,) or None, drawn with replacement on the device."""
         idx = torch.randint(0, self.data.shape[0], (self.config.batch_size,), device=self.device,
                             generator=self._gen)
-        return self.data[idx]
+        return self.data[idx], (None if self.labels is None else self.labels[idx])
 
     def _noise(self, n: int | None = None) -> Tensor:
         """z ~ N(0, I): (B, latent_dim)."""
         return torch.randn(n or self.config.batch_size, self.latent_dim, device=self.device, generator=self._gen)
 
+    def _fake_labels(self) -> Tensor | None:
+        """Labels to ask a conditional G for: drawn from the data's own labels, so class frequencies match."""
+        if self.labels is None:
+            return None
+        return self._batch()[1]
+
+    def _g(self, z: Tensor, y: Tensor | None) -> Tensor:
+        return self.G(z) if y is None else self.G(z, y)
+
+    def _d(self, x: Tensor, y: Tensor | None) -> Tensor:
+        return self.D(x) if y is None else self.D(x, y)
+
     def _d_update(self) -> None:
-        """One D step: descend L_D on a fresh real batch and a fresh fake batch (G frozen)."""
+        """One D step: descend L_D (+ penalty) on a fresh real batch and a fresh fake batch (G frozen)."""
         self.opt_d.zero_grad(set_to_none=True)
-        real = self._batch()
+        real, y_real = self._batch()
+        y_fake = self._fake_labels()
         with torch.no_grad():
-            fake = self.G(self._noise())
+            fake = self._g(self._noise(), y_fake)
         if self._joint_d:  # one D pass over (2B, ...): same result without BatchNorm, half the kernel launches
-            real_logits, fake_logits = self.D(torch.cat([real, fake])).split(real.shape[0])
+            y = None if y_real is None else torch.cat([y_real, y_fake])
+            real_logits, fake_logits = self._d(torch.cat([real, fake]), y).split(real.shape[0])
         else:  # BatchNorm in D: real and fake batches keep separate statistics
-            real_logits, fake_logits = self.D(real), self.D(fake)
+            real_logits, fake_logits = self._d(real, y_real), self._d(fake, y_fake)
         loss = self.d_loss_fn(real_logits, fake_logits)
+        if self.d_penalty is not None:  # e.g. WGAN-GP's gradient penalty or R1: fn(critic, real, fake) -> scalar
+            loss = loss + self.d_penalty(lambda x: self._d(x, y_real), real, fake)
         loss.backward()
         self.opt_d.step()
         self._dstat.copy_(torch.stack([loss.detach(), losses.d_of(real_logits.detach()),
@@ -259,7 +288,8 @@ class Trainer:
         """One G step: descend the generator loss on fresh noise; D's weights get no gradient."""
         self.opt_g.zero_grad(set_to_none=True)
         self.D.requires_grad_(False)  # no wasted D weight-gradients in the G step
-        loss = losses.G_LOSSES[loss_name](self.D(self.G(self._noise())))
+        y = self._fake_labels()
+        loss = losses.G_LOSSES[loss_name](self._d(self._g(self._noise(), y), y))
         loss.backward()
         self.D.requires_grad_(True)
         self.opt_g.step()
@@ -463,23 +493,34 @@ class Trainer:
         return self._elapsed if self._t0 is None else time.perf_counter() - self._t0
 
     @torch.no_grad()
-    def samples(self, n: int | None = None, noise: Tensor | None = None) -> Tensor:
-        """Generator outputs (eval mode) for the fixed noise (or ``noise``), as a CPU tensor."""
+    def samples(self, n: int | None = None, noise: Tensor | None = None, labels: Tensor | None = None) -> Tensor:
+        """Generator outputs (eval mode) for the fixed noise (or ``noise``), as a CPU tensor.
+
+        A conditional generator gets ``labels`` (default: the fixed labels, 0, 1, ..., 9, 0, ... in grid order).
+        """
         with self._lock:
             z = self.fixed_noise[: n or len(self.fixed_noise)] if noise is None else noise.to(self.device)
+            y = None
+            if self.labels is not None:
+                y = self.fixed_labels[: len(z)] if labels is None else torch.as_tensor(labels).to(self.device)
             was_training = self.G.training
             self.G.eval()
-            out = self.G(z).float().cpu()
+            out = self._g(z, y).float().cpu()
             self.G.train(was_training)
             return out
 
-    def generate(self, n: int, batch: int = 1000) -> Tensor:
-        """``n`` fresh samples (eval mode) on the CPU, drawn in batches; uses a separate generator."""
+    def generate(self, n: int, batch: int = 1000, labels: Tensor | None = None) -> Tensor:
+        """``n`` fresh samples (eval mode) on the CPU, drawn in batches with a separate random generator.
+
+        A conditional generator gets ``labels`` (n,), default: classes in turn (0, 1, ..., 9, 0, ...).
+        """
         gen = torch.Generator(device=self.device).manual_seed(12345)
-        chunks = [
-            self.samples(noise=torch.randn(min(batch, n - i), self.latent_dim, device=self.device, generator=gen))
-            for i in range(0, n, batch)
-        ]
+        if self.labels is not None and labels is None:
+            labels = torch.arange(n) % self.num_classes
+        chunks = []
+        for i in range(0, n, batch):
+            z = torch.randn(min(batch, n - i), self.latent_dim, device=self.device, generator=gen)
+            chunks.append(self.samples(noise=z, labels=None if labels is None else labels[i: i + len(z)]))
         return torch.cat(chunks)
 
     def reset(self) -> None:

@@ -275,3 +275,64 @@ def test_joint_discriminator_pass_equals_separate_passes():
     G = models.MLPGenerator(latent_dim=4, hidden=(8,), out_shape=(1, 28, 28))
     _, D = models.build("dcgan")
     assert not Trainer(G, D, torch.zeros(4, 1, 28, 28), TrainConfig(device="cpu"))._joint_d
+
+
+def test_d_penalty_is_added_to_the_discriminator_loss():
+    plain, penalised = make(), make()
+    penalised.d_penalty = lambda critic, real, fake: torch.tensor(0.25)
+    plain.train(1)
+    penalised.train(1)
+    assert penalised.history["d_loss"][0] == pytest.approx(plain.history["d_loss"][0] + 0.25, abs=1e-6)
+
+
+def test_d_penalty_gets_a_differentiable_critic():
+    seen = {}
+
+    def r1(critic, real, fake):  # R1-style: squared gradient norm of the critic at real points
+        real = real.detach().requires_grad_(True)
+        (grad,) = torch.autograd.grad(critic(real).sum(), real, create_graph=True)
+        seen["shape"] = grad.shape
+        return grad.pow(2).sum(1).mean()
+
+    t = make()
+    t.d_penalty = r1
+    t.train(2)
+    assert seen["shape"] == (16, 2) and all(math.isfinite(v) for v in t.history["d_loss"])
+
+
+class CondG(torch.nn.Module):
+    latent_dim = 3
+
+    def __init__(self):
+        super().__init__()
+        self.embed, self.lin = torch.nn.Embedding(4, 2), torch.nn.Linear(3, 2)
+
+    def forward(self, z, y):
+        return self.lin(z) + self.embed(y)
+
+
+class CondD(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embed, self.lin, self.seen = torch.nn.Embedding(4, 2), torch.nn.Linear(2, 1), []
+
+    def forward(self, x, y):
+        self.seen.append(y.detach().clone())
+        return self.lin(x * self.embed(y))
+
+
+def test_conditional_training_passes_labels_to_both_players():
+    data = torch.randn(40, 2)
+    labels = torch.arange(40) % 4
+    t = Trainer(CondG(), CondD(), data, TrainConfig(device="cpu", batch_size=8, n_samples=8), labels=labels)
+    t.train(3)
+    assert t.num_classes == 4 and len(t.history) == 3
+    ys = torch.cat(t.D.seen)
+    assert ys.min() >= 0 and ys.max() <= 3 and len(ys) >= 3 * 16
+    assert t.samples().shape == (8, 2)
+    a, b = t.samples(noise=torch.zeros(2, 3), labels=torch.tensor([0, 1])), t.samples(noise=torch.zeros(2, 3),
+                                                                                       labels=torch.tensor([1, 1]))
+    assert not torch.equal(a[0], b[0]) and torch.equal(a[1], b[1])  # the label changes the output
+    assert t.generate(5).shape == (5, 2)
+    with pytest.raises(ValueError, match="labels must have shape"):
+        Trainer(CondG(), CondD(), data, TrainConfig(device="cpu"), labels=labels[:5])
