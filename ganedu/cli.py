@@ -164,14 +164,14 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     if args.samples:
         arr = np.load(args.samples)
         if arr.ndim != 4 or arr.shape[1:] != (1, 28, 28):
-            raise SystemExit(f"error: --samples must hold an array of shape (N, 1, 28, 28), got {arr.shape}")
+            raise ValueError(f"--samples must hold an array of shape (N, 1, 28, 28), got {arr.shape}")
         fake = torch.from_numpy(arr.astype(np.float32))
     else:
         G = checkpoints.load_generator(args.checkpoint)
         gen = torch.Generator().manual_seed(args.seed)
         with torch.no_grad():
             fake = G(torch.randn(args.n or min(len(real), 5000), G.latent_dim, generator=gen))
-    result = metrics.evaluate(fake, real, root=args.data_root)
+    result = metrics.evaluate(fake, real, clf=metrics.classifier(root=args.data_root))
     print(json.dumps(result))
     return 0
 

@@ -16,6 +16,9 @@ import torch
 #: Read once here; notebooks never test it themselves, they call functions whose defaults honour it.
 QUICK: bool = os.environ.get("GANEDU_QUICK", "").strip().lower() not in ("", "0", "false", "no")
 
+#: ``GANEDU_OFFLINE=1`` forbids downloads (the test suite sets it: tests never reach the internet).
+OFFLINE: bool = os.environ.get("GANEDU_OFFLINE", "").strip().lower() not in ("", "0", "false", "no")
+
 
 def quick(normal, quick_value):
     """``quick_value`` in quick mode, else ``normal`` — how defaults honour ``GANEDU_QUICK``."""

@@ -135,7 +135,7 @@ def _download(split: str, root: Path, missing: list[Path]) -> None:
 
 
 def mnist(
-    split: str = "train", root: str | os.PathLike | None = None, download: bool = True
+    split: str = "train", root: str | os.PathLike | None = None, download: bool | None = None
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """MNIST ``split`` ("train" or "test") as ``(images, labels)``.
 
@@ -146,6 +146,8 @@ def mnist(
     The returned tensors are fresh each call; only the decoded bytes are cached.
     """
     _check_split(split)
+    if download is None:  # downloads are on unless $GANEDU_OFFLINE says otherwise (the test suite sets it)
+        download = not config.OFFLINE
     data_root = config.data_root(root)
     raw = data_root / "MNIST" / "raw"
     found, missing = _locate(raw, split)

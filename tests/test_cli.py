@@ -70,6 +70,7 @@ def test_missing_data_offline_is_a_clear_error(tmp_path, monkeypatch, capsys):
         raise OSError("network is unreachable")
 
     monkeypatch.setattr(torchvision.datasets, "MNIST", offline_mnist)
+    monkeypatch.setattr("ganedu.config.OFFLINE", False)  # take the download path; torchvision is mocked above
     with pytest.raises(SystemExit) as exc:
         cli.main(["train", "--steps", "1", "--data-root", str(tmp_path), "--out", str(tmp_path / "o"), "--quiet"])
     assert exc.value.code == 2
@@ -91,3 +92,23 @@ def test_python_dash_m_entry_point(tmp_path):
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout.strip().splitlines()[-1])["steps"] == 2
     assert "step 2/2" in r.stderr or "steps/s" in r.stderr or r.stderr == ""
+
+
+def test_evaluate_prints_one_json_object(tmp_path, capsys, mnist_test):
+    images, _ = mnist_test
+    npy = tmp_path / "real.npy"
+    np.save(npy, images[:300].numpy())
+    capsys.readouterr()
+    assert cli.main(["evaluate", "--samples", str(npy), "--split", "test"]) == 0
+    result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    for key in ("fd", "fd_real_floor", "coverage", "confidence", "precision", "recall"):
+        assert key in result
+    assert result["coverage"] >= 8  # real digits cover (nearly) every class
+
+
+def test_evaluate_rejects_wrong_shapes(tmp_path, capsys):
+    npy = tmp_path / "bad.npy"
+    np.save(npy, np.zeros((4, 28, 28), np.float32))
+    with pytest.raises(SystemExit):
+        cli.main(["evaluate", "--samples", str(npy), "--split", "test"])
+    assert "(N, 1, 28, 28)" in capsys.readouterr().err

@@ -142,6 +142,24 @@ def test_bad_split_is_refused_with_the_choices(tmp_path):
 # --- downloads (mocked) and the offline message -------------------------------------------------------------------
 
 
+@pytest.fixture(autouse=True)
+def downloads_allowed(monkeypatch):
+    """The suite runs with GANEDU_OFFLINE=1; these tests mock torchvision, so they may take the download path."""
+    from ganedu import config
+
+    monkeypatch.setattr(config, "OFFLINE", False)
+
+
+def test_offline_switch_never_downloads(empty_data_root, monkeypatch):
+    from ganedu import config
+
+    monkeypatch.setattr(config, "OFFLINE", True)
+    monkeypatch.setattr(data, "_download", lambda *a: pytest.fail("GANEDU_OFFLINE must not download"))
+    with pytest.raises(data.DataUnavailable, match="MNIST test split not found"):
+        data.mnist("test")
+
+
+
 def test_download_fetches_with_torchvision_then_loads(mnist_copy, empty_data_root, monkeypatch):
     calls = []
 
