@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parent
 SHARED_DATA = REPO.parent / "shared" / "data"  # the course's local MNIST (test split only), beside the checkout
 
 if not os.environ.get("GANEDU_DATA") and SHARED_DATA.is_dir():
