@@ -19,7 +19,9 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
-from .train import Trainer
+from . import models
+from .config import pick_device, quick
+from .train import TrainConfig, Trainer
 
 
 def _sync(device: torch.device) -> None:
@@ -69,6 +71,10 @@ class ClassicLoop:
         except StopIteration:
             self._it = iter(self.loader)
             return next(self._it)[0]
+
+    def load_batch(self) -> None:
+        """Only the data part of a step: one batch through PIL, ToTensor and Normalize (to time it alone)."""
+        self._next()
 
     def step(self) -> None:
         imgs = self._next()
@@ -132,3 +138,38 @@ def trainer_rate(trainer: Trainer, warmup: int = 20, steps: int = 200, windows: 
         trainer.train(steps)  # ends with a flush: one host sync, so the window is fully counted
         rates.append(steps / (time.perf_counter() - t0))
     return Rate(statistics.median(rates), min(rates), max(rates))
+
+
+def compare(images: Tensor, model: str = "mlp", batch_size: int = 64, device: str | torch.device = "auto",
+            steps: int | None = None, windows: int = 3) -> dict:
+    """Steps/s of the classic loop, ganedu eager and ganedu fast for one model and batch, in this process.
+
+    Same networks (fresh, same seed), same batch and optimizer for all three. ``steps`` per timed window
+    (default 100; 3 in quick mode). Returns a row for ``plot.speed_figure``.
+    """
+    dev = pick_device(device)
+    steps = steps or quick(100, 3)
+    warmup = max(3, steps // 5)
+    row: dict = {"model": model, "batch": batch_size}
+    torch.manual_seed(0)
+    G, D = models.build(model)
+    classic = ClassicLoop(G, D, images, batch_size=batch_size, device=dev)
+    row["classic"] = steps_per_second(classic.step, dev, warmup, steps, windows).median
+    row["data loading only"] = steps_per_second(classic.load_batch, dev, warmup, steps, windows).median
+    for label, fast in (("ganedu eager", False), ("ganedu fast", True)):
+        torch.manual_seed(0)
+        G, D = models.build(model)
+        trainer = Trainer(G, D, images, TrainConfig(batch_size=batch_size, device=str(dev), fast=fast))
+        row[label] = trainer_rate(trainer, warmup, steps, windows).median
+    return row
+
+
+#: Steps per second measured on an NVIDIA H100 80GB HBM3 (torch 2.11, CUDA 13) on 2026-11-22 with
+#: ``python benchmarks/bench.py speed --device cuda --batch-sizes 64 256`` (MLP; ``--model dcgan --steps 100`` for
+#: DCGAN). Each row comes from one process; see benchmarks/RESULTS.md for spreads and the other runs.
+RECORDED_H100: list[dict] = [
+    {"model": "mlp", "batch": 64, "classic": 97.1, "ganedu eager": 207.7, "ganedu fast": 2000.8},
+    {"model": "mlp", "batch": 256, "classic": 33.0, "ganedu eager": 193.1, "ganedu fast": 1864.4},
+    {"model": "dcgan", "batch": 64, "classic": 88.8, "ganedu eager": 162.0, "ganedu fast": 1249.6},
+    {"model": "dcgan", "batch": 256, "classic": 32.4, "ganedu eager": 144.5, "ganedu fast": 667.7},
+]

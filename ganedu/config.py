@@ -25,6 +25,11 @@ def quick(normal, quick_value):
     return quick_value if QUICK else normal
 
 
+def budget(seconds: float) -> float:
+    """A training time budget for a lesson cell: ``seconds``, or at most 2 s in quick mode (tests, CI)."""
+    return quick(float(seconds), min(float(seconds), 2.0))
+
+
 def pick_device(device: str | torch.device = "auto") -> torch.device:
     """``"auto"`` picks CUDA, then Apple's MPS, then the CPU; anything else is checked and returned."""
     if isinstance(device, torch.device):

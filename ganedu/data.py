@@ -170,3 +170,11 @@ def mnist(
     x = torch.from_numpy(images).to(torch.float32).div_(127.5).sub_(1.0).unsqueeze(1)  # (N, 1, 28, 28)
     y = torch.from_numpy(labels).to(torch.int64)  # (N,)
     return x, y
+
+
+def best_split(root: str | os.PathLike | None = None) -> str:
+    """The split a lesson should train on: "train" (60,000 digits) when it is on disk or may be downloaded,
+    else "test" (10,000) when only that one is here, as on an offline classroom machine."""
+    if available("train", root) or not available("test", root):
+        return "train"
+    return "test"

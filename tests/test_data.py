@@ -259,3 +259,12 @@ def test_damaged_unpacked_files_are_explained(mnist_copy, stem, damage, expected
 def test_md5_table_matches_torchvisions():
     datasets = pytest.importorskip("torchvision.datasets")
     assert data.MD5 == dict(datasets.MNIST.resources)
+
+
+def test_best_split_prefers_train_and_falls_back_to_test(mnist_copy, empty_data_root):
+    assert data.best_split(root=empty_data_root) == "train"  # nothing here: the train split will be downloaded
+    assert data.best_split(root=mnist_copy) == "test"  # only the test split on disk
+    raw = Path(mnist_copy) / "MNIST" / "raw"
+    for name in ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"):
+        (raw / name).write_bytes(b"x")
+    assert data.best_split(root=mnist_copy) == "train"
