@@ -193,6 +193,7 @@ class Trainer:
         self._t0: float | None = None
         self._stop = threading.Event()
         self._lock = threading.RLock()  # one step or flush at a time, whichever thread asks
+        self.lock = self._lock  # public: hold it to read G and D consistently while another thread trains
         self._initial = self._snapshot()  # for reset()
         self._good = self._initial
         self._good_step = 0

@@ -48,7 +48,7 @@ def strip_widgets(nb: nbformat.NotebookNode) -> int:
         for out in cell.get("outputs", []):
             bundle = out.get("data", {})
             if WIDGET_VIEW in bundle:
-                out["data"] = {"text/plain": bundle.get("text/plain", WIDGET_FALLBACK)}
+                out["data"] = {"text/plain": WIDGET_FALLBACK}  # a widget repr like "VBox(children=..." reads badly
                 out.get("metadata", {}).pop(WIDGET_VIEW, None)
                 changed += 1
     return changed
