@@ -20,6 +20,17 @@ def figure_to_png(fig: Figure, dpi: int = 72) -> bytes:
     return buf.getvalue()
 
 
+class ShownFigure(Figure):
+    """A Figure that shows itself as PNG when a notebook cell ends with it (``_repr_png_``).
+
+    A bare ``Figure()`` made without pyplot has no display hook outside the inline backend and would show as
+    ``<Figure size ...>`` text; this one renders in Jupyter, Colab, VS Code and in the saved notebook on GitHub.
+    """
+
+    def _repr_png_(self) -> bytes:
+        return figure_to_png(self, dpi=THEORY_DPI)
+
+
 def image_grid(images: torch.Tensor | np.ndarray, nrow: int | None = None, pad: int = 2) -> np.ndarray:
     """(N, 1, H, W) or (N, H, W) values in [-1, 1] -> one (rows*(H+pad)+pad, cols*(W+pad)+pad) uint8 image."""
     arr = images.detach().float().cpu().numpy() if isinstance(images, torch.Tensor) else np.asarray(images, float)
@@ -52,7 +63,7 @@ def grid_png(images: torch.Tensor | np.ndarray, nrow: int | None = None, scale: 
 
 def grid_figure(images: torch.Tensor | np.ndarray, nrow: int | None = None, title: str = "") -> Figure:
     """A sample grid as a Figure, for a notebook cell to show."""
-    fig = Figure(figsize=(4, 4))
+    fig = ShownFigure(figsize=(4, 4))
     ax = fig.add_subplot()
     ax.imshow(image_grid(images, nrow), cmap="gray", vmin=0, vmax=255)
     ax.set_axis_off()
@@ -133,11 +144,12 @@ class TrainingCurves:
         (1, "d_fake", "D(G(z)), fake", "tab:purple"),
     )
 
-    def __init__(self, figsize: tuple[float, float] = (6.0, 4.2)) -> None:
-        self.figure = Figure(figsize=figsize)
+    def __init__(self, figsize: tuple[float, float] = (6.0, 4.2), shown: bool = False) -> None:
+        # shown: a ShownFigure, which a notebook cell displays as PNG (the dashboard only needs png())
+        self.figure = (ShownFigure if shown else Figure)(figsize=figsize)
         self.axes = self.figure.subplots(2, 1, sharex=True)
         # fixed margins instead of bbox_inches="tight": one draw per frame, and the image never jumps in size
-        self.figure.subplots_adjust(left=0.1, right=0.98, top=0.92, bottom=0.11, hspace=0.12)
+        self.figure.subplots_adjust(left=0.1, right=0.98, top=0.92, bottom=0.19, hspace=0.12)
         self.raw, self.trend = {}, {}
         for ax_i, key, label, colour in self.SERIES:
             ax = self.axes[ax_i]
@@ -149,8 +161,10 @@ class TrainingCurves:
         self.axes[1].set_ylim(-0.02, 1.02)
         self.axes[1].set_xlabel("generator step")
         for ax in self.axes:
-            ax.legend(loc="upper right", fontsize=7, ncol=3, frameon=False)
             ax.grid(alpha=0.25)
+        # one legend row under the plots: inside the axes it would hide curves or knob-change labels
+        handles = [h for ax in self.axes for h in ax.get_legend_handles_labels()[0]]
+        self.figure.legend(handles=handles, loc="lower center", ncol=5, fontsize=7, frameon=False)
         self._markers: list = []
 
     def update(self, history) -> None:
@@ -194,7 +208,7 @@ class TrainingCurves:
 
 def curves_figure(history, title: str = "") -> Figure:
     """Losses and mean D outputs over training, with knob-change markers: the static twin of the dashboard view."""
-    curves = TrainingCurves()
+    curves = TrainingCurves(shown=True)
     curves.update(history)
     if title:
         curves.figure.suptitle(title, fontsize=10)
@@ -206,8 +220,8 @@ class QualityCurves:
     many of the 10 digit classes the samples cover (right), from rows (step, fd, coverage) such as
     ``ganedu.metrics.QualityMeter.history``."""
 
-    def __init__(self, figsize: tuple[float, float] = (4.2, 3.0)) -> None:
-        self.figure = Figure(figsize=figsize)
+    def __init__(self, figsize: tuple[float, float] = (4.2, 3.0), shown: bool = False) -> None:
+        self.figure = (ShownFigure if shown else Figure)(figsize=figsize)
         self.ax = self.figure.add_subplot()
         self.figure.subplots_adjust(left=0.16, right=0.86, top=0.9, bottom=0.16)
         self.cov_ax = self.ax.twinx()
@@ -238,15 +252,29 @@ class QualityCurves:
 
 def quality_figure(rows) -> Figure:
     """Static Fréchet distance and class coverage over training, from (step, fd, coverage) rows."""
-    curves = QualityCurves()
+    curves = QualityCurves(shown=True)
     curves.update(rows)
     return curves.figure
 
 
-def gif_bytes(frames: list, duration_ms: int = 150, scale: int = 1, hold_last_ms: int = 1500) -> bytes:
+def frames_figure(frames: list, titles: list[str], count: int = 6) -> Figure:
+    """``count`` evenly spaced frames (uint8 grids) side by side with their titles: a GIF's static twin."""
+    idx = np.unique(np.linspace(0, len(frames) - 1, min(count, len(frames))).round().astype(int))
+    fig = ShownFigure(figsize=(1.6 * len(idx), 1.9))
+    axes = np.atleast_1d(fig.subplots(1, len(idx)))
+    for ax, i in zip(axes, idx, strict=True):
+        ax.imshow(frames[i], cmap="gray", vmin=0, vmax=255)
+        ax.set_title(titles[i], fontsize=8)
+        ax.set_axis_off()
+    return fig
+
+
+def gif_bytes(frames: list, duration_ms: int = 150, scale: int = 1, hold_last_ms: int = 1500,
+              levels: int = 256) -> bytes:
     """Frames (uint8 arrays (H, W), e.g. from ``image_grid``) -> an endlessly looping GIF, as bytes.
 
-    The last frame stays ``hold_last_ms`` so the final samples can be seen. Show it with
+    The last frame stays ``hold_last_ms`` so the final samples can be seen. ``levels`` < 256 rounds the greys to
+    that many levels: 16 look the same to the eye and shrink a GIF of noisy samples by about 40%. Show it with
     ``IPython.display.Image(data)``.
     """
     from PIL import Image
@@ -256,6 +284,9 @@ def gif_bytes(frames: list, duration_ms: int = 150, scale: int = 1, hold_last_ms
     images = []
     for f in frames:
         arr = np.asarray(f, dtype=np.uint8)
+        if levels < 256:
+            step = 255 / (levels - 1)
+            arr = np.round(np.round(arr / step) * step).astype(np.uint8)
         if scale > 1:
             arr = arr.repeat(scale, axis=0).repeat(scale, axis=1)
         images.append(Image.fromarray(arr))  # 2D uint8 -> 8-bit grey
@@ -270,17 +301,6 @@ def gif_bytes(frames: list, duration_ms: int = 150, scale: int = 1, hold_last_ms
 
 THEORY_DPI = 80  # notebook figures: sharp enough on GitHub, small enough that a notebook stays well under 1 MB
 C_DATA, C_G, C_D, C_TRAINED = "tab:blue", "tab:orange", "black", "tab:green"
-
-
-class ShownFigure(Figure):
-    """A Figure that shows itself as PNG when a notebook cell ends with it (``_repr_png_``).
-
-    A bare ``Figure()`` made without pyplot has no display hook outside the inline backend and would show as
-    ``<Figure size ...>`` text; this one renders in Jupyter, Colab, VS Code and in the saved notebook on GitHub.
-    """
-
-    def _repr_png_(self) -> bytes:
-        return figure_to_png(self, dpi=THEORY_DPI)
 
 
 def minimax_figure(p_data, p_g, x: np.ndarray | None = None, others: dict | None = None,
@@ -360,15 +380,20 @@ def logit_gradient_figure(logits: np.ndarray, grads: dict[str, np.ndarray], titl
     return fig
 
 
-def race_figure(curves: dict[str, dict[str, np.ndarray]], keys: tuple[str, ...], title: str = "") -> ShownFigure:
-    """One panel per key: ``curves[run][key]`` against ``curves[run]["step"]`` for every run (e.g. two losses)."""
+RACE_TITLES = {"g_mean": "mean of the fakes", "d_fake": "mean D(G(z))", "grad": "|dL_G / db|"}
+
+
+def race_figure(curves: dict[str, dict[str, np.ndarray]], keys: tuple[str, ...], log: tuple[str, ...] = (),
+                title: str = "") -> ShownFigure:
+    """One panel per key: ``curves[run][key]`` against ``curves[run]["step"]`` for every run (e.g. two losses);
+    keys in ``log`` get a logarithmic y axis (for quantities that span many orders of magnitude)."""
     fig = ShownFigure(figsize=(3.2 * len(keys), 3.0))
     axes = np.atleast_1d(fig.subplots(1, len(keys)))
     for ax, key in zip(axes, keys, strict=True):
         for run, c in curves.items():
-            ax.plot(c["step"], c[key], label=run)
+            (ax.semilogy if key in log else ax.plot)(c["step"], c[key], label=run)
         ax.set_xlabel("generator step")
-        ax.set_title(key, fontsize=9)
+        ax.set_title(RACE_TITLES.get(key, key), fontsize=9)
         ax.grid(alpha=0.25)
     axes[0].legend(frameon=False, fontsize=8)
     if title:
@@ -435,4 +460,156 @@ def eigen_figure(gammas: np.ndarray, loss: str = "nonsaturating", lr: float = 0.
     right.legend(frameon=False, fontsize=8)
     right.grid(alpha=0.25)
     fig.tight_layout()
+    return fig
+
+
+C_REAL, C_FAKE = "darkgreen", "indigo"  # GAN Lab's colours: real green, fake purple; the heatmap goes between
+ARROW_MAX = 0.5  # longest drawn arrow, in data units: length = ARROW_MAX * |g| / (1 + |g|) keeps tiny ones tiny
+
+
+def _arrow_lengths(grads: np.ndarray) -> np.ndarray:
+    """(B, 2) gradients -> (B, 2) display vectors with length ARROW_MAX |g| / (1 + |g|), same direction."""
+    norm = np.linalg.norm(grads, axis=1, keepdims=True)
+    return grads * (ARROW_MAX / (1.0 + norm))
+
+
+class FieldPanel:
+    """The live 2D view of a toy GAN, built once and updated in place (``panel(trainer) -> PNG bytes``).
+
+    Background: D(x) on a grid (purple = "fake", 0; green = "real", 1; white = 1/2). Green dots: real samples.
+    Purple dots: G's samples for the trainer's fixed noise. Arrows: -dL_G/dx at some of them, the direction
+    the generator loss pushes each fake (length ARROW_MAX |g| / (1 + |g|), so a vanishing gradient shows as no
+    arrow). Title: step, loss, and the mode coverage when the data set is known (``ge.toy.make_trainer``).
+    """
+
+    def __init__(self, data=None, n_real: int = 600, n_arrows: int = 64, resolution: int = 48,
+                 figsize: tuple[float, float] = (4.4, 4.6), ax=None) -> None:
+        self.data, self.n_real, self.n_arrows, self.resolution = data, n_real, n_arrows, resolution
+        if ax is None:
+            self.figure = ShownFigure(figsize=figsize)
+            self.ax = self.figure.add_subplot()
+            self.figure.subplots_adjust(left=0.08, right=0.97, bottom=0.06, top=0.9)
+        else:
+            self.figure, self.ax = ax.figure, ax
+        self._artists = None  # made on the first update, when the data's extent is known
+
+    def _build(self, trainer, limits) -> None:
+        ax = self.ax
+        real = trainer.data[: self.n_real].detach().float().cpu().numpy()
+        self.heat = ax.imshow(np.full((self.resolution, self.resolution), 0.5), extent=limits, origin="lower",
+                              cmap="PRGn", vmin=0.0, vmax=1.0, alpha=0.55, interpolation="bilinear")
+        ax.scatter(real[:, 0], real[:, 1], s=3, color=C_REAL, alpha=0.6, linewidths=0)
+        self.fake = ax.scatter([], [], s=5, color=C_FAKE, alpha=0.8, linewidths=0)
+        self.n_arrows = min(self.n_arrows, len(trainer.fixed_noise))  # quiver keeps its arrow count for life
+        zeros = np.zeros(self.n_arrows)
+        self.arrows = ax.quiver(zeros, zeros, zeros, zeros, angles="xy", scale_units="xy", scale=1.0,
+                                color="black", width=0.004, alpha=0.8)
+        ax.set_xlim(limits[0], limits[1])
+        ax.set_ylim(limits[2], limits[3])
+        ax.set_aspect("equal")
+        ax.tick_params(labelsize=7)
+        self.title = ax.set_title("", fontsize=8)
+        self._artists = True
+
+    def update(self, trainer) -> None:
+        """Recompute heatmap, fakes, arrows and coverage from ``trainer`` (its G, D, fixed noise, loss)."""
+        from contextlib import nullcontext
+
+        from . import toy
+
+        data = self.data or toy.dataset_of(trainer)
+        limits = data.limits if data is not None else _limits_of(trainer.data)
+        with getattr(trainer, "lock", nullcontext()):  # a consistent G/D pair while a training thread runs
+            if self._artists is None:
+                self._build(trainer, limits)
+            fakes = trainer.samples()  # (n, 2) CPU, eval mode
+            _, _, probs = toy.d_heatmap(trainer.D, limits, self.resolution)
+            noise = trainer.fixed_noise[: self.n_arrows]
+            pts, grads = toy.g_arrows(trainer.G, trainer.D, noise, trainer.loss)
+        self.heat.set_data(probs)
+        self.fake.set_offsets(fakes.numpy())
+        vec = _arrow_lengths(grads)
+        self.arrows.set_offsets(pts)
+        self.arrows.set_UVC(vec[:, 0], vec[:, 1])
+        line = f"step {trainer.step_count} · {trainer.loss} · k={trainer.k}"
+        if data is not None:
+            line += "\n" + str(toy.coverage(fakes, data))
+        self.title.set_text(line)
+
+    def png(self, dpi: int = 72) -> bytes:
+        """The current frame as PNG bytes (fixed layout, no tight bbox: frames keep one size)."""
+        buf = io.BytesIO()
+        self.figure.savefig(buf, format="png", dpi=dpi)
+        return buf.getvalue()
+
+    def __call__(self, trainer) -> bytes:
+        self.update(trainer)
+        return self.png()
+
+
+def _limits_of(data) -> tuple[float, float, float, float]:
+    """Bounding box of (N, 2) data with a 25% margin, for trainers made outside ``ge.toy.make_trainer``."""
+    arr = data.detach().float().cpu().numpy()
+    lo, hi = arr.min(axis=0), arr.max(axis=0)
+    pad = 0.25 * float(np.max(hi - lo)) + 1e-3
+    return float(lo[0] - pad), float(hi[0] + pad), float(lo[1] - pad), float(hi[1] + pad)
+
+
+_PANELS = None  # a weakref.WeakKeyDictionary trainer -> its FieldPanel, made on first use
+
+
+def field_panel(trainer) -> bytes:
+    """A dashboard panel: the trainer's 2D field view as PNG bytes (one FieldPanel per trainer, reused)."""
+    import weakref
+
+    global _PANELS
+    if _PANELS is None:
+        _PANELS = weakref.WeakKeyDictionary()
+    panel = _PANELS.get(trainer)
+    if panel is None:
+        panel = _PANELS[trainer] = FieldPanel()
+    return panel(trainer)
+
+
+def field_figure(trainer, data=None) -> ShownFigure:
+    """The same view as a static figure for a notebook cell."""
+    panel = FieldPanel(data)
+    panel.update(trainer)
+    return panel.figure
+
+
+def fields_figure(trainers: dict, size: float = 3.3) -> ShownFigure:
+    """Several trainers' field views side by side, titled by their keys (e.g. one per preset)."""
+    fig = ShownFigure(figsize=(size * len(trainers), size + 0.5))
+    axes = np.atleast_1d(fig.subplots(1, len(trainers)))
+    for ax, (label, trainer) in zip(axes, trainers.items(), strict=True):
+        panel = FieldPanel(ax=ax)
+        panel.update(trainer)
+        panel.title.set_text(f"{label}\n{panel.title.get_text()}")
+        panel.title.set_fontsize(7)
+    fig.tight_layout()
+    return fig
+
+
+# --- speed (ganedu.bench / notebook 06) ---
+
+
+def speed_figure(rows: list[dict], loops: tuple[str, ...] = ("classic", "ganedu eager", "ganedu fast"),
+                 title: str = "") -> ShownFigure:
+    """Bars of steps/s per (model, batch) row and loop, on a log axis, each bar labelled with its speed-up."""
+    fig = ShownFigure(figsize=(7, 3))
+    ax = fig.add_subplot()
+    width = 0.8 / len(loops)
+    for j, loop in enumerate(loops):
+        xs = [i + (j - (len(loops) - 1) / 2) * width for i in range(len(rows))]
+        ys = [r[loop] for r in rows]
+        ax.bar(xs, ys, width, label=loop)
+        for x, y, r in zip(xs, ys, rows):
+            ax.annotate(f"x{y / r[loops[0]]:.0f}", (x, y), ha="center", va="bottom", fontsize=7)
+    ax.set_xticks(range(len(rows)), [f"{r['model']} B={r['batch']}" for r in rows])
+    ax.set_yscale("log")
+    ax.set_ylabel("steps / second")
+    ax.legend(fontsize=8, frameon=False)
+    if title:
+        ax.set_title(title, fontsize=9)
     return fig

@@ -43,7 +43,7 @@ class TrainConfig:
     lr_d: float = 2e-4  # Adam step size for D; 2e-4 with beta1 = 0.5 is the DCGAN recipe (Radford et al. 2016)
     lr_g: float = 2e-4  # Adam step size for G; same DCGAN recipe
     betas: tuple[float, float] = (0.5, 0.999)  # beta1 = 0.5: DCGAN found the default 0.9 made training oscillate
-    loss: str = "nonsaturating"  # generator loss; the saturating "minimax" one stalls early (Goodfellow et al. 2014)
+    loss: str = "nonsaturating"  # generator loss; "minimax" has vanishing gradients when D wins (Goodfellow et al. 2014)
     seed: int | None = 0  # seeds the trainer's own random generator (batches, noise); None = fresh randomness
     device: str = "auto"  # "auto" picks CUDA, then MPS, then the CPU
     fast: bool | None = None  # None: the fast path on CUDA only; True on the CPU runs it without graph capture

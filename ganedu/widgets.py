@@ -1,0 +1,651 @@
+"""A live training dashboard: change k, the learning rates and the generator loss while a GAN trains.
+
+``Dashboard(trainer)`` shows sliders, buttons (start / pause / step / reset / save), the fixed-noise sample grid,
+the loss and D-output curves and a status line. Training runs off the cell's execution path, driven by one of:
+
+- ``"thread"``: a daemon thread; widget updates from threads render in JupyterLab, Notebook 7, VS Code, Voila;
+- ``"async"``: an asyncio task on the kernel's event loop, yielding between short chunks of steps;
+- ``"play"``: an ``ipywidgets.Play`` ticks in the browser and each tick trains one short chunk. Every widget
+  message is then a reply to a browser message, the way a button click is, which is what renders on Colab
+  (updates sent from a background thread do not show there).
+
+``driver="auto"`` picks ``"play"`` on Colab and ``"thread"`` elsewhere. Only core widgets are used (``Image`` fed
+PNG bytes, ``HTML``, ``Output``) so the dashboard works with ipywidgets 7.7 (Colab) and 8.
+
+Guarantees the tests check: a knob change reaches the trainer at once and shows in ``history`` at the next step;
+a new dashboard (re-running the cell) stops and joins every older run first, so two loops never train one model;
+Pause stops after the step in progress; an exception in the loop is shown in the dashboard and its traceback
+appended to the log (never lost); a non-finite loss pauses training and shows the trainer's message. In quick
+mode (``GANEDU_QUICK=1``) showing a dashboard trains a few steps synchronously instead, so notebook runs are
+deterministic.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import math
+import sys
+import threading
+import time
+import traceback
+import weakref
+from collections.abc import Callable, Iterable, Mapping, Sequence
+
+import numpy as np
+
+from . import config, plot
+from .messages import msg
+
+DRIVERS = ("thread", "async", "play")
+REFRESH_S = 0.5  # seconds between redraws: a PNG frame costs ~0.1 s, so at most a few per second, never per step
+CHUNK_S = 0.12  # async / play: seconds of training per chunk; short, so slider and button messages wait < ~0.15 s
+PLAY_INTERVAL_MS = 200  # play: browser tick period; a bit above CHUNK_S so ticks do not pile up in the kernel
+JOIN_TIMEOUT_S = 30.0  # how long a new run waits for an old one to finish its current step
+QUICK_STEPS = 20  # quick mode: steps trained synchronously when the dashboard is shown
+RUN_STEPS = 3000  # Dashboard.run() default: about 3 epochs of the 60,000 MNIST digits, when MLP digits get legible
+GRID_SCALE = 2  # sample grid pixels are repeated 2x: 28-pixel digits stay legible in the browser
+K_RANGE = (1, 10)  # k slider range (Algorithm 1 allows any k >= 1; beyond 10 D simply wins)
+LR_EXP_RANGE = (-5, -2)  # learning-rate sliders span 1e-5 .. 1e-2 (log scale); 2e-4 is the DCGAN default
+
+_ALL: weakref.WeakSet = weakref.WeakSet()  # the registry: every dashboard made in this kernel (stop_all)
+
+
+def in_colab() -> bool:
+    """Whether this kernel runs on Google Colab (where only the play driver's updates render)."""
+    return "google.colab" in sys.modules
+
+
+def pick_driver(driver: str = "auto") -> str:
+    """``"auto"`` -> ``"play"`` on Colab, ``"thread"`` elsewhere; other names are checked and returned."""
+    if driver == "auto":
+        return "play" if in_colab() else "thread"
+    if driver not in DRIVERS:
+        raise ValueError(msg("dash_bad_driver", driver=driver))
+    return driver
+
+
+def stop_all(timeout: float = JOIN_TIMEOUT_S, exclude: Dashboard | None = None) -> bool:
+    """Stop every dashboard run in this kernel (but ``exclude``) and wait for each; True if all have stopped."""
+    return all([dash.pause(timeout) for dash in list(_ALL) if dash is not exclude and dash.running])
+
+
+# ----- drivers: each runs Dashboard._chunk / _run_blocking somewhere that does not block the kernel ------------
+
+
+class _ThreadDriver:
+    """Trains in a daemon thread; widget traits set from it reach the browser through the kernel's iopub thread."""
+
+    name = "thread"
+
+    def __init__(self, dash: Dashboard) -> None:
+        self.dash = dash
+        self.thread: threading.Thread | None = None
+
+    @property
+    def running(self) -> bool:
+        return self.thread is not None and self.thread.is_alive()
+
+    def start(self) -> None:
+        import torch
+
+        # OpenMP thread counts are per thread: a new thread would ignore the kernel's torch.set_num_threads (e.g.
+        # ge.setup() sizing it to a container's CPU quota) and oversubscribe the cores, which runs ~5x slower.
+        threads = torch.get_num_threads()
+
+        def body() -> None:
+            torch.set_num_threads(threads)
+            self.dash._run_blocking()
+
+        self.thread = threading.Thread(target=body, name="ganedu-dashboard", daemon=True)
+        self.thread.start()
+
+    def stop(self, timeout: float) -> bool:
+        if self.thread is None or self.thread is threading.current_thread():
+            return True
+        self.thread.join(timeout)
+        return not self.thread.is_alive()
+
+
+class _AsyncDriver:
+    """Trains in an asyncio task on the kernel's loop: ``CHUNK_S`` of steps, then it yields to the kernel."""
+
+    name = "async"
+    YIELD_S = 0.01  # pause between chunks: the kernel reads slider and button messages then
+
+    def __init__(self, dash: Dashboard) -> None:
+        self.dash = dash
+        self.task: asyncio.Task | None = None
+        self.cancelled = False  # cancel() was called; the task ends at its next resumption without a step
+
+    @property
+    def running(self) -> bool:
+        return self.task is not None and not self.task.done() and not self.cancelled
+
+    def start(self) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError as err:
+            raise RuntimeError(msg("dash_no_loop")) from err
+        self.cancelled = False
+        self.task = loop.create_task(self._run())
+
+    async def _run(self) -> None:
+        dash = self.dash
+        try:
+            while not dash._stop.is_set() and dash._chunk():
+                await asyncio.sleep(self.YIELD_S)
+        except asyncio.CancelledError:
+            pass
+        finally:
+            dash._finished()
+
+    def stop(self, timeout: float) -> bool:
+        # Same thread as the caller: the task sits at an await (a chunk never runs concurrently with us), so
+        # cancelling it ends the loop before it can take another step. Nothing to join.
+        if self.running:
+            self.task.cancel()
+            self.cancelled = True
+        return True
+
+
+class _PlayDriver:
+    """Trains one chunk per tick of an ``ipywidgets.Play`` that the learner starts with its play button."""
+
+    name = "play"
+
+    def __init__(self, dash: Dashboard, interval_ms: int = PLAY_INTERVAL_MS) -> None:
+        import ipywidgets as widgets
+
+        self.dash = dash
+        self.active = False
+        # ipywidgets 8 names the trait "playing" (and starts the browser loop when the kernel sets it);
+        # ipywidgets 7.7 (Colab) names it "_playing" and only its play button starts the loop.
+        self.play = widgets.Play(value=0, min=0, max=10**9, step=1, interval=interval_ms, show_repeat=False)
+        self.trait = "playing" if "playing" in self.play.trait_names() else "_playing"
+        # A tick that arrives this soon after the previous chunk ended was queued while that chunk ran: skip it,
+        # so a backlog of ticks never keeps training after Pause. Tests set it to 0 to tick back to back.
+        self.min_gap_s = 0.5 * interval_ms / 1000
+        self._last_end = 0.0
+        self.play.observe(self._on_tick, names="value")
+        self.play.observe(self._on_playing, names=self.trait)
+
+    @property
+    def running(self) -> bool:
+        return self.active
+
+    def start(self) -> None:
+        self.active = True
+        self._last_end = 0.0
+        if not getattr(self.play, self.trait):
+            setattr(self.play, self.trait, True)
+
+    def stop(self, timeout: float) -> bool:
+        was = self.active
+        self.active = False
+        if getattr(self.play, self.trait):
+            setattr(self.play, self.trait, False)
+        if was:
+            self.dash._finished()
+        return True
+
+    def _on_playing(self, change) -> None:
+        if change["new"] and not self.active:  # the learner pressed the player's play button
+            self.dash.start()
+        elif not change["new"] and self.active:  # ... or its pause / stop button
+            self.dash.pause()
+
+    def _on_tick(self, change) -> None:
+        if not (self.active and getattr(self.play, self.trait)) or self.dash._stop.is_set():
+            return  # e.g. the player's stop button sends "not playing" and a value change in one message
+        if time.perf_counter() - self._last_end < self.min_gap_s:
+            return
+        try:
+            if not self.dash._chunk():
+                self.dash.pause()
+        finally:
+            self._last_end = time.perf_counter()
+
+
+# ----- the dashboard -------------------------------------------------------------------------------------------------
+
+
+class Dashboard:
+    """Live controls and views around a ``ganedu.train.Trainer``; display it by ending a cell with it.
+
+    Args:
+        trainer: the Trainer to drive (its knobs k, lr_d, lr_g, loss are what the controls set).
+        panels: extra image views: callables ``panel(trainer) -> PNG bytes``, or a dict of them by title.
+        driver: "auto" (play on Colab, thread elsewhere), "thread", "async" or "play".
+        callbacks: ``fn(trainer)`` called after every step (e.g. ``Recorder``, ``ge.metrics.QualityMeter``; a
+            callback with a ``history`` of (step, fd, coverage) and a ``status()`` also gets a quality panel).
+        checkpoint: where the Save button writes (``ganedu.checkpoints.save``).
+        refresh: seconds between redraws while training.
+        autostart: start training as soon as the dashboard is shown (not in quick mode).
+        sync_steps: steps to train synchronously when shown; default: ``QUICK_STEPS`` in quick mode, else none.
+    """
+
+    def __init__(
+        self,
+        trainer,
+        panels: Sequence[Callable] | Mapping[str, Callable] | None = None,
+        driver: str = "auto",
+        callbacks: Iterable[Callable] = (),
+        checkpoint: str = "runs/dashboard.pt",
+        refresh: float = REFRESH_S,
+        autostart: bool = False,
+        sync_steps: int | None = None,
+    ) -> None:
+        import ipywidgets as widgets
+
+        self.trainer = trainer
+        self.driver_name = pick_driver(driver)
+        self.callbacks = list(callbacks)
+        self.checkpoint = checkpoint
+        self.refresh = _positive("refresh", refresh)
+        self.autostart = autostart
+        self.sync_steps = config.quick(None, QUICK_STEPS) if sync_steps is None else int(sync_steps)
+        self.panels = _check_panels(panels)
+        self.error: BaseException | None = None  # the last exception the loop caught
+        self._stop = threading.Event()
+        self._op_lock = threading.RLock()  # start / pause / step / reset never interleave
+        self._last_draw = -math.inf
+        self._rate = 0.0  # steps per second, smoothed
+        self._rate_mark = (time.perf_counter(), trainer.step_count)
+        self._syncing = False  # True while controls are set from the trainer: do not write back
+        self._alerting = False  # an alert (error, non-finite loss) is shown: notices must not replace it
+        self._images: bool | None = None  # whether samples are images (decided once, on first use)
+
+        stop_all()  # re-running the cell: the old dashboard's run ends before this one exists
+        _ALL.add(self)
+
+        self.curves = plot.TrainingCurves()
+        self.quality = [cb for cb in self.callbacks if _is_quality_meter(cb)]
+        self.quality_curves = plot.QualityCurves() if self.quality else None
+        self._build_widgets(widgets)
+        self.driver = {"thread": _ThreadDriver, "async": _AsyncDriver, "play": _PlayDriver}[self.driver_name](self)
+        if self.driver_name == "play":
+            self.controls.children = (self.driver.play, *self.controls.children[2:])  # the player replaces start/pause
+        self.redraw(force=True, sync=True)
+
+    # ----- layout ----------------------------------------------------------------------------------------------------
+    def _build_widgets(self, widgets) -> None:
+        t = self.trainer
+        wide = {"description_width": "initial"}
+        k_max = max(K_RANGE[1], t.k)  # a k set in code beyond the slider must not be clamped back
+        self.k_slider = widgets.IntSlider(value=t.k, min=K_RANGE[0], max=k_max, description=msg("dash_k"),
+                                          continuous_update=False, style=wide)
+        self.lr_d_slider = self._lr_slider(widgets, t.lr_d, msg("dash_lr_d"))
+        self.lr_g_slider = self._lr_slider(widgets, t.lr_g, msg("dash_lr_g"))
+        options = [(msg(f"dash_loss_{name}"), name) for name in ("nonsaturating", "minimax")]
+        self.loss_dropdown = widgets.Dropdown(options=options, value=t.loss, description=msg("dash_loss"), style=wide)
+        self.k_slider.observe(lambda c: self._set_knob("k", c["new"]), names="value")
+        self.lr_d_slider.observe(lambda c: self._set_knob("lr_d", c["new"]), names="value")
+        self.lr_g_slider.observe(lambda c: self._set_knob("lr_g", c["new"]), names="value")
+        self.loss_dropdown.observe(lambda c: self._set_knob("loss", c["new"]), names="value")
+
+        self.buttons = {}
+        for name, icon, style, action in (
+            ("start", "play", "success", self.start), ("pause", "pause", "warning", self.pause),
+            ("step", "step-forward", "", self.step), ("reset", "undo", "", self.reset),
+            ("save", "save", "info", self.save),
+        ):
+            button = widgets.Button(description=msg(f"dash_{name}"), icon=icon, button_style=style,
+                                    tooltip=msg(f"dash_tip_{name}"), layout=widgets.Layout(width="90px"))
+            button.on_click(lambda _b, act=action: self._guarded(act))
+            self.buttons[name] = button
+        self.controls = widgets.HBox(list(self.buttons.values()))
+
+        self.status_html = widgets.HTML()
+        self.alert_html = widgets.HTML()  # trainer.status or an error, red; empty when all is well
+        self.sample_image = widgets.Image(format="png", layout=widgets.Layout(width="300px"))
+        self.curves_image = widgets.Image(format="png", layout=widgets.Layout(width="440px"))
+        self.panel_images = {title: widgets.Image(format="png", layout=widgets.Layout(width="300px"))
+                             for title in self.panels}
+        self.quality_image = widgets.Image(format="png", layout=widgets.Layout(width="300px"))
+        self.log = widgets.Output()  # tracebacks, appended with append_stderr (safe from any thread)
+
+        def titled(title: str, image) -> widgets.VBox:
+            return widgets.VBox([widgets.HTML(f"<b>{html.escape(title)}</b>"), image])
+
+        views = []
+        if self._has_image_samples():
+            views.append(titled(msg("dash_samples"), self.sample_image))
+        views.append(titled(msg("dash_curves"), self.curves_image))
+        views += [titled(title, img) for title, img in self.panel_images.items()]
+        if self.quality:
+            views.append(titled(msg("dash_quality"), self.quality_image))
+        knobs = widgets.HBox([self.k_slider, self.lr_d_slider, self.lr_g_slider, self.loss_dropdown],
+                             layout=widgets.Layout(flex_flow="row wrap"))
+        self.views = widgets.HBox(views, layout=widgets.Layout(flex_flow="row wrap"))
+        self.widget = widgets.VBox([knobs, self.controls, self.status_html, self.alert_html, self.views, self.log])
+
+    @staticmethod
+    def _lr_slider(widgets, value: float, description: str):
+        lo = min(LR_EXP_RANGE[0], math.floor(math.log10(value)))
+        hi = max(LR_EXP_RANGE[1], math.ceil(math.log10(value)))
+        return widgets.FloatLogSlider(value=value, base=10, min=lo, max=hi, step=0.1, readout_format=".1e",
+                                      description=description, continuous_update=False,
+                                      style={"description_width": "initial"})
+
+    def _has_image_samples(self) -> bool:
+        """(1, 28, 28) images get the sample grid; 2D toy points do not (their notebook passes its own panel)."""
+        if self._images is None:
+            shape = getattr(self.trainer.G, "out_shape", None)
+            self._images = len(shape) >= 2 if shape is not None else self.trainer.samples(1).ndim >= 3
+        return self._images
+
+    # ----- display ---------------------------------------------------------------------------------------------------
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.widget)
+        self._shown()
+
+    def show(self):
+        """The dashboard as one ipywidgets box (end a cell with it); trains synchronously first in quick mode."""
+        self._shown()
+        return self.widget
+
+    def _shown(self) -> None:
+        if self.sync_steps:
+            self.run(self.sync_steps)
+            self._notice(msg("dash_quick", steps=self.sync_steps))
+        elif self.autostart:
+            self.start()
+
+    # ----- actions (buttons call these; so can code) -----------------------------------------------------------------
+    @property
+    def running(self) -> bool:
+        """Whether the driver may still take a step."""
+        return self.driver.running
+
+    def start(self) -> None:
+        """Train in the background (see the module docstring) until ``pause()`` or a non-finite loss."""
+        with self._op_lock:
+            if self.running:
+                return
+            # never two loops: whichever dashboard ran before stops and is joined first
+            if not stop_all(exclude=self):
+                return  # an old run is still inside a long step: starting now would race it
+            self._stop.clear()
+            self._clear_alert()
+            self._rate_mark = (time.perf_counter(), self.trainer.step_count)
+            self.driver.start()
+            self._update_status()
+
+    def pause(self, timeout: float = JOIN_TIMEOUT_S) -> bool:
+        """Stop after the step in progress and wait for the driver; True once it has stopped."""
+        self._stop.set()
+        self.trainer.request_stop()
+        stopped = self.driver.stop(timeout)
+        if not stopped:
+            self._notice(msg("dash_old_run", seconds=timeout))
+        return stopped
+
+    def step(self) -> None:
+        """Pause if running, then one training step (k D updates, one G update) and a redraw."""
+        with self._op_lock:
+            self.pause()
+            self.run(1)
+
+    def run(self, steps: int | None = None):
+        """Train ``steps`` steps (default ``RUN_STEPS``, quick mode 20) synchronously in this cell, with the
+        dashboard's callbacks, redrawing as it goes; returns the trainer's History. The cell waits: use it for a
+        fixed budget or in a script."""
+        steps = config.quick(RUN_STEPS, QUICK_STEPS) if steps is None else steps
+        with self._op_lock:
+            self.pause()
+            self._clear_alert()
+            try:
+                self.trainer.train(steps=steps, callbacks=[*self.callbacks, lambda _t: self.redraw()])
+            except Exception as err:  # noqa: BLE001 - shown to the learner, never swallowed silently
+                self._report(err)
+            self.redraw(force=True, sync=True)
+            return self.trainer.history
+
+    def reset(self) -> None:
+        """Pause, then back to the trainer's starting (untrained) weights; history cleared, knobs kept."""
+        with self._op_lock:
+            self.pause()
+            self.trainer.reset()
+            self._clear_alert()
+            self.redraw(force=True, sync=True)
+            self._notice(msg("dash_reset_done", step=self.trainer.step_count))
+
+    def save(self, path: str | None = None):
+        """Save a checkpoint (works while training: it waits for the step in progress); returns the path."""
+        from . import checkpoints
+
+        out = checkpoints.save(self.trainer, path or self.checkpoint)
+        self._notice(msg("dash_saved", step=self.trainer.step_count, path=out))
+        return out
+
+    # ----- the loop ---------------------------------------------------------------------------------------------------
+    def _tick(self, trainer) -> None:
+        """Per-step callback: honour Pause at once, redraw when ``refresh`` seconds have passed."""
+        if self._stop.is_set():
+            trainer.request_stop()
+        self.redraw()
+
+    def _run_blocking(self) -> None:
+        """Thread driver body: train until Pause, a non-finite loss or an error."""
+        try:
+            if not self._stop.is_set():
+                self.trainer.train(max_seconds=math.inf, callbacks=[*self.callbacks, self._tick])
+        except Exception as err:  # noqa: BLE001 - reported in the dashboard, never lost with the thread
+            self._report(err)
+        finally:
+            self._finished()
+
+    def _chunk(self) -> bool:
+        """Async / play drivers: train ``CHUNK_S`` seconds; False when training must stop (NaN or an error)."""
+        try:
+            self.trainer.train(max_seconds=CHUNK_S, callbacks=[*self.callbacks, self._tick])
+        except Exception as err:  # noqa: BLE001
+            self._report(err)
+            return False
+        return self.trainer.status is None and not self._stop.is_set()
+
+    def _finished(self) -> None:
+        """A run ended (any driver, any reason): show the final state."""
+        self._stop.set()  # the run is over, whatever ended it: the status line says "paused" from now on
+        try:
+            self.redraw(force=True)
+        except Exception as err:  # noqa: BLE001
+            self._report(err)
+
+    def _report(self, err: BaseException) -> None:
+        """Show an exception: one line in the alert, the traceback in the log."""
+        self.error = err
+        self._alert(msg("dash_error", error=f"{type(err).__name__}: {err}"))
+        self.log.append_stderr("".join(traceback.format_exception(type(err), err, err.__traceback__)))
+
+    # ----- views ------------------------------------------------------------------------------------------------------
+    def redraw(self, force: bool = False, sync: bool = False) -> None:
+        """Refresh every view, at most once per ``refresh`` seconds unless ``force``.
+
+        ``sync`` also moves the controls to the trainer's knobs; only from the kernel's main thread and never while
+        a run could race a learner's slider move (init, reset, after a synchronous run).
+        """
+        now = time.perf_counter()
+        if not force and now - self._last_draw < self.refresh:
+            return
+        self._last_draw = now
+        t = self.trainer
+        history = t.history  # flushes metrics still on the device
+        if self._has_image_samples():
+            self.sample_image.value = plot.grid_png(t.samples(), scale=GRID_SCALE)
+        self.curves.update(history)
+        self.curves_image.value = self.curves.png()
+        for title, panel in self.panels.items():
+            self.panel_images[title].value = panel(t)
+        if self.quality:
+            self.quality_curves.update(self.quality[0].history)
+            self.quality_image.value = self.quality_curves.png()
+        if sync:
+            self._sync_controls()
+        self._update_status()
+        if t.status:
+            self._alert(t.status)
+
+    def _update_status(self) -> None:
+        now, step = time.perf_counter(), self.trainer.step_count
+        then, before = self._rate_mark
+        if now - then > 0.2:
+            rate = max(0.0, (step - before) / (now - then))
+            self._rate = rate if self._rate == 0 else 0.5 * self._rate + 0.5 * rate
+            self._rate_mark = (now, step)
+        running = self.running and not self._stop.is_set()
+        state = msg("dash_running" if running else "dash_paused")
+        line = msg("dash_status", step=step, rate=self._rate if running else 0.0, device=self.trainer.device,
+                   driver=self.driver_name, state=state)
+        extra = [q.status() for q in self.quality]
+        if self.driver_name == "play" and not running:
+            extra.append(msg("dash_play_hint"))
+        self.status_html.value = "<br>".join(f"<code>{html.escape(s)}</code>" if i == 0 else html.escape(s)
+                                             for i, s in enumerate([line, *extra]))
+
+    def _alert(self, text: str) -> None:
+        self._alerting = True
+        self.alert_html.value = (
+            "<div style='background:#fdecea;color:#611a15;border-left:5px solid #d32f2f;padding:6px 10px;"
+            f"margin:4px 0'><b>{html.escape(text)}</b></div>"
+        )
+
+    def _notice(self, text: str) -> None:
+        if not self._alerting:  # a notice never hides an alert
+            self.alert_html.value = f"<div style='color:#1b5e20;padding:2px 0'>{html.escape(text)}</div>"
+
+    def _clear_alert(self) -> None:
+        self._alerting = False
+        self.error = None
+        self.alert_html.value = ""
+
+    # ----- controls <-> trainer knobs ---------------------------------------------------------------------------------
+    def _set_knob(self, name: str, value) -> None:
+        if self._syncing:
+            return
+        try:
+            setattr(self.trainer, name, int(value) if name == "k" else value)
+        except ValueError as err:
+            self._alert(msg("dash_bad_knob", error=err))
+
+    def _sync_controls(self) -> None:
+        """Show the trainer's knobs (changed by reset, a loaded checkpoint or code) without writing them back."""
+        t = self.trainer
+        self._syncing = True
+        try:
+            if t.k > self.k_slider.max:
+                self.k_slider.max = t.k
+            for slider, value in ((self.lr_d_slider, t.lr_d), (self.lr_g_slider, t.lr_g)):
+                exp = math.log10(value)
+                slider.min, slider.max = min(slider.min, math.floor(exp)), max(slider.max, math.ceil(exp))
+                if not math.isclose(slider.value, value, rel_tol=1e-9):
+                    slider.value = value
+            if self.k_slider.value != t.k:
+                self.k_slider.value = t.k
+            if self.loss_dropdown.value != t.loss:
+                self.loss_dropdown.value = t.loss
+        finally:
+            self._syncing = False
+
+    def _guarded(self, action: Callable[[], object]) -> None:
+        """Run a button's action; an exception goes to the alert and the log instead of vanishing."""
+        try:
+            action()
+        except Exception as err:  # noqa: BLE001
+            self._report(err)
+
+
+# ----- helpers --------------------------------------------------------------------------------------------------------
+
+
+def _positive(name: str, value) -> float:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        v = float("nan")
+    if not (math.isfinite(v) and v > 0):
+        raise ValueError(msg("dash_bad_number", name=name, value=value))
+    return v
+
+
+def _check_panels(panels) -> dict[str, Callable]:
+    if panels is None:
+        return {}
+    items = panels.items() if isinstance(panels, Mapping) else ((f"panel {i + 1}", p) for i, p in enumerate(panels))
+    out = {}
+    for title, panel in items:
+        if not callable(panel):
+            raise ValueError(msg("dash_bad_panel", value=panel))
+        out[str(title)] = panel
+    return out
+
+
+def _is_quality_meter(cb) -> bool:
+    """Duck-typed ``ganedu.metrics.QualityMeter``: a ``history`` list of (step, fd, coverage) and ``status()``."""
+    return isinstance(getattr(cb, "history", None), list) and callable(getattr(cb, "status", None))
+
+
+# ----- recording a training-progress animation ------------------------------------------------------------------------
+
+
+class Recorder:
+    """Callback that keeps the fixed-noise sample grid every ``every`` steps, for a training-progress GIF.
+
+    It keeps at most ``max_frames`` frames: when full, it drops every other frame and records half as often,
+    so a GIF of any run length stays small. Pass it in ``callbacks=[...]`` to ``train()`` or the Dashboard.
+    """
+
+    def __init__(self, every: int | None = None, n: int = 16, max_frames: int = 20) -> None:
+        self.every = every or config.quick(100, 5)  # steps between frames
+        self.n = n  # digits per frame: a 4 x 4 grid keeps the GIF near 200 kB (noisy digits compress poorly)
+        self.max_frames = max_frames  # cap on frames kept: 20 keep the GIF under ~300 kB
+        self.frames: list[np.ndarray] = []  # uint8 (H, W) grids
+        self.steps: list[int] = []
+
+    def __call__(self, trainer) -> None:
+        step = trainer.step_count
+        while self.steps and self.steps[-1] >= step:  # after a reset or a NaN restore: drop the undone frames
+            self.steps.pop()
+            self.frames.pop()
+        if self.steps and step % self.every:
+            return  # the very first call always records: the barely trained generator is the GIF's first frame
+        self.frames.append(plot.image_grid(trainer.samples(self.n)))
+        self.steps.append(step)
+        if len(self.frames) > self.max_frames:
+            self.every *= 2
+            keep = [i for i, s in enumerate(self.steps) if i == 0 or s % self.every == 0]
+            self.frames = [self.frames[i] for i in keep]
+            self.steps = [self.steps[i] for i in keep]
+
+    def gif(self, duration_ms: int = 200, scale: int = 2, label: bool = True, levels: int = 16) -> bytes:
+        """The recorded grids as a looping GIF (bytes); each frame captioned with its step if ``label``."""
+        if not self.frames:
+            raise RuntimeError(msg("rec_empty"))
+        pairs = zip(self.frames, self.steps, strict=True)
+        frames = [_caption(f, msg("rec_step", step=s)) if label else f for f, s in pairs]
+        return plot.gif_bytes(frames, duration_ms=duration_ms, scale=scale, levels=levels)
+
+    def show(self, duration_ms: int = 200, scale: int = 2):
+        """The GIF as an ``IPython.display.Image`` (end a cell with it)."""
+        from IPython.display import Image
+
+        return Image(data=self.gif(duration_ms, scale), format="gif")
+
+    def figure(self, count: int = 6):
+        """``count`` evenly spaced frames side by side: the whole animation at a glance, also where no GIF plays
+        (a printout, a PDF export)."""
+        if not self.frames:
+            raise RuntimeError(msg("rec_empty"))
+        return plot.frames_figure(self.frames, [msg("rec_step", step=s) for s in self.steps], count)
+
+
+def _caption(frame: np.ndarray, text: str, height: int = 12) -> np.ndarray:
+    """A grid with a black band on top holding ``text`` in white (PIL's built-in bitmap font)."""
+    from PIL import Image, ImageDraw
+
+    band = Image.new("L", (frame.shape[1], height), 0)
+    ImageDraw.Draw(band).text((2, 0), text, fill=255)
+    return np.concatenate([np.asarray(band, dtype=np.uint8), frame], axis=0)
