@@ -575,7 +575,10 @@ class Trainer:
             self._elapsed, self._t0 = float(state.get("seconds", 0.0)), None
             self._history = History.from_dict(state["history"])
             self.fixed_noise = state["fixed_noise"].to(self.device)
-            self._gen.set_state(state["rng"])
+            try:
+                self._gen.set_state(state["rng"])
+            except RuntimeError:  # saved on another device type (a CUDA run resumed on a CPU): a new, seeded stream
+                self._gen.manual_seed((self.config.seed or 0) + self.step_count)
             self._graph_cache.clear()  # new optimizer-state tensors: capture again on next use
             self._good, self._good_step = self._snapshot(), self.step_count
             self.status = None

@@ -115,3 +115,16 @@ def test_pickled_code_is_refused(tmp_path):
         torch.save({"format": "ganedu-checkpoint", "x": Evil()}, f, pickle_protocol=pickle.DEFAULT_PROTOCOL)
     with pytest.raises(checkpoints.CheckpointError):
         checkpoints.load(p)
+
+
+def test_resume_on_another_device_type_keeps_going(tmp_path):
+    # a CUDA generator's state (16 bytes) cannot be loaded into a CPU generator: resume must not fail on it
+    t, data = small_trainer()
+    t.train(3)
+    path = checkpoints.save(t, tmp_path / "g.pt")
+    raw = torch.load(path, weights_only=True)
+    raw["trainer"]["rng"] = torch.zeros(16, dtype=torch.uint8)  # what a CUDA run stores
+    torch.save(raw, path)
+    r = checkpoints.resume(path, data)
+    r.train(2)
+    assert r.step_count == 5 and all(torch.isfinite(torch.tensor(r.history["g_loss"])))
