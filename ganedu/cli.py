@@ -16,6 +16,7 @@ from .losses import G_LOSSES
 from .train import TrainConfig, Trainer
 
 PROGRESS_EVERY = 0.5  # seconds between progress-bar redraws (each one reads metrics back: one device sync)
+CPU_LR = 5e-4  # on 2 CPU cores this reached recognizable digits in 60 s vs 90 s for 2e-4 (benchmarks/RESULTS.md)
 
 
 def _positive_int(text: str) -> int:
@@ -59,8 +60,10 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--max-seconds", type=_positive_float, default=None, help="stop after this many seconds of training")
     t.add_argument("--batch-size", type=_positive_int, default=TrainConfig.batch_size)
     t.add_argument("--k", type=_positive_int, default=TrainConfig.k, help="discriminator steps per generator step")
-    t.add_argument("--lr-d", type=_positive_float, default=TrainConfig.lr_d, help="discriminator learning rate")
-    t.add_argument("--lr-g", type=_positive_float, default=TrainConfig.lr_g, help="generator learning rate")
+    t.add_argument("--lr-d", type=_positive_float, default=None,
+                   help=f"discriminator learning rate (default {CPU_LR:g} on a CPU, else {TrainConfig.lr_d:g})")
+    t.add_argument("--lr-g", type=_positive_float, default=None,
+                   help=f"generator learning rate (default {CPU_LR:g} on a CPU, else {TrainConfig.lr_g:g})")
     t.add_argument("--loss", choices=list(G_LOSSES), default=TrainConfig.loss, help="generator loss")
     t.add_argument("--device", choices=["auto", "cpu", "cuda", "mps"], default="auto")
     t.add_argument("--data-root", default=None, help="folder holding MNIST/raw (default: $GANEDU_DATA or a cache)")
@@ -117,7 +120,10 @@ def cmd_train(args: argparse.Namespace) -> int:
     from . import data, plot
 
     images, _ = data.mnist(args.split, root=args.data_root)
-    cfg = TrainConfig(batch_size=args.batch_size, k=args.k, lr_d=args.lr_d, lr_g=args.lr_g, loss=args.loss,
+    on_cpu = config.pick_device(args.device).type == "cpu"
+    lr_d = args.lr_d or (CPU_LR if on_cpu else TrainConfig.lr_d)
+    lr_g = args.lr_g or (CPU_LR if on_cpu else TrainConfig.lr_g)
+    cfg = TrainConfig(batch_size=args.batch_size, k=args.k, lr_d=lr_d, lr_g=lr_g, loss=args.loss,
                       seed=args.seed, device=args.device)
     if args.resume:
         trainer = checkpoints.resume(args.resume, images, device=args.device)

@@ -6,7 +6,7 @@ its start, so a change shows in ``history`` at the next step.
 
 Two paths compute the same update:
 - eager: float learning rates, PyTorch's default Adam;
-- fast (default on CUDA): learning rates live in device tensors updated in place, fused Adam, and on CUDA one
+- fast (default on CUDA and the CPU): learning rates live in device tensors updated in place, fused Adam, and on CUDA one
   captured graph for a D step and one per generator loss for (last D step + G step + metrics record); a step
   replays the D graph k - 1 times, then that one, so no knob ever forces a re-capture. Metrics stay on the
   device and are read back every ``sync_every`` steps, not every step.
@@ -46,7 +46,7 @@ class TrainConfig:
     loss: str = "nonsaturating"  # generator loss; "minimax" has vanishing gradients when D wins (Goodfellow et al. 2014)
     seed: int | None = 0  # seeds the trainer's own random generator (batches, noise); None = fresh randomness
     device: str = "auto"  # "auto" picks CUDA, then MPS, then the CPU
-    fast: bool | None = None  # None: the fast path on CUDA only; True on the CPU runs it without graph capture
+    fast: bool | None = None  # None: fast path on CUDA (graphs) and CPU (fused Adam, ~1.3x); eager on MPS
     tf32: bool = True  # CUDA graphs capture TensorFloat-32 GEMMs (Ampere+): ~2x faster, 10-bit mantissa is ample here
     n_samples: int = 64  # size of the fixed-noise sample grid (8 x 8)
     sync_every: int = 50  # read device metrics back every N steps (a host sync costs ~10-50 us on a GPU)
@@ -144,7 +144,7 @@ class Trainer:
         _check_positive_int("snapshot_every", cfg.snapshot_every)
         self.config = cfg
         self.device = pick_device(cfg.device)
-        self.fast = (self.device.type == "cuda") if cfg.fast is None else bool(cfg.fast)
+        self.fast = (self.device.type in ("cuda", "cpu")) if cfg.fast is None else bool(cfg.fast)
         self.graphs = self.fast and self.device.type == "cuda"  # CUDA graphs need a CUDA device
         self.G = generator.to(self.device).train()
         self.D = discriminator.to(self.device).train()

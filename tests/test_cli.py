@@ -112,3 +112,14 @@ def test_evaluate_rejects_wrong_shapes(tmp_path, capsys):
     with pytest.raises(SystemExit):
         cli.main(["evaluate", "--samples", str(npy), "--split", "test"])
     assert "(N, 1, 28, 28)" in capsys.readouterr().err
+
+
+def test_cpu_default_learning_rate_and_explicit_override(tmp_path):
+    out = tmp_path / "run"
+    cli.main(["train", "--steps", "1", "--batch-size", "4", "--split", "test", "--out", str(out), "--quiet",
+              "--device", "cpu"])
+    assert json.loads((out / "history.json").read_text())["lr_d"] == [cli.CPU_LR]
+    cli.main(["train", "--steps", "1", "--batch-size", "4", "--split", "test", "--out", str(out), "--quiet",
+              "--device", "cpu", "--lr-d", "1e-4"])
+    hist = json.loads((out / "history.json").read_text())
+    assert hist["lr_d"] == [1e-4] and hist["lr_g"] == [cli.CPU_LR]
