@@ -10,6 +10,7 @@ import json
 import os
 import re
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,8 @@ SHARED_DATA = REPO.parent / "shared" / "data"  # the course's local MNIST (test 
 if not os.environ.get("GANEDU_DATA") and SHARED_DATA.is_dir():
     os.environ["GANEDU_DATA"] = str(SHARED_DATA)
 os.environ.setdefault("GANEDU_QUICK", "1")
-os.environ["GANEDU_OFFLINE"] = "1"  # tests never reach the internet: a missing split fails fast instead  # tests and nbval kernels run the tiny sizes unless told otherwise
+os.environ.setdefault("GANEDU_CACHE", tempfile.mkdtemp(prefix="ganedu-test-cache-"))  # never write into data
+os.environ["GANEDU_OFFLINE"] = "1"  # tests never reach the internet: a missing split fails fast instead
 
 # A notebook needs MNIST when its metadata says so ({"ganedu": {"needs_mnist": true}}) or, failing that, when a
 # code cell calls ``mnist(`` (``ge.mnist(...)``, ``ge.data.mnist(...)``).

@@ -10,13 +10,16 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import torch
 from torch import Tensor, nn
 
 from . import models
 from .messages import msg
-from .train import TrainConfig, Trainer
+
+if TYPE_CHECKING:  # checkpoints sits below train in the layers: import it only where a Trainer is rebuilt
+    from .train import Trainer
 
 FORMAT = "ganedu-checkpoint"  # marks our files; anything else is refused with a clear message
 VERSION = 1
@@ -88,6 +91,8 @@ def load_generator(path: str | os.PathLike, device: str | torch.device = "cpu") 
 
 def resume(path: str | os.PathLike, data: Tensor, **overrides) -> Trainer:
     """A Trainer that continues the saved run on ``data``; ``overrides`` change TrainConfig fields (e.g. device)."""
+    from .train import TrainConfig, Trainer
+
     ckpt = load(path)
     saved = ckpt["trainer"]
     fields = {k: (tuple(v) if k == "betas" else v) for k, v in saved["config"].items()

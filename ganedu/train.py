@@ -6,8 +6,8 @@ its start, so a change shows in ``history`` at the next step.
 
 Two paths compute the same update:
 - eager: float learning rates, PyTorch's default Adam;
-- fast (default on CUDA and the CPU): learning rates live in device tensors updated in place, fused Adam, and on CUDA one
-  captured graph for a D step and one per generator loss for (last D step + G step + metrics record); a step
+- fast (default on CUDA and the CPU): learning rates live in device tensors updated in place, fused Adam, and on
+  CUDA one captured graph for a D step and one per generator loss for (last D step + G step + metrics record); a step
   replays the D graph k - 1 times, then that one, so no knob ever forces a re-capture. Metrics stay on the
   device and are read back every ``sync_every`` steps, not every step.
 On the CPU, ``fast=True`` runs the same step functions without graph capture; ``tests/test_train.py`` checks that
@@ -43,7 +43,7 @@ class TrainConfig:
     lr_d: float = 2e-4  # Adam step size for D; 2e-4 with beta1 = 0.5 is the DCGAN recipe (Radford et al. 2016)
     lr_g: float = 2e-4  # Adam step size for G; same DCGAN recipe
     betas: tuple[float, float] = (0.5, 0.999)  # beta1 = 0.5: DCGAN found the default 0.9 made training oscillate
-    loss: str = "nonsaturating"  # generator loss; "minimax" has vanishing gradients when D wins (Goodfellow et al. 2014)
+    loss: str = "nonsaturating"  # G loss; "minimax" has vanishing gradients when D wins (Goodfellow et al. 2014)
     seed: int | None = 0  # seeds the trainer's own random generator (batches, noise); None = fresh randomness
     device: str = "auto"  # "auto" picks CUDA, then MPS, then the CPU
     fast: bool | None = None  # None: fast path on CUDA (graphs) and CPU (fused Adam, ~1.3x); eager on MPS

@@ -1,0 +1,479 @@
+"""ganedu.metrics on constructed cases whose answers are known.
+
+Oracles: closed forms of the Fréchet distance (shifts, commuting and 2x2 covariances, 1D), hand-computed
+Inception-like scores and k-NN radii, and data built to be right or wrong on purpose: identical sets, one-class
+collapse, noise, exact and noisy copies of training digits. The classifier is trained once per module on 8,000
+test digits for 2 epochs (a few seconds); the math tests use constructed features and need no classifier.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+
+import pytest
+import torch
+
+from ganedu import data
+from ganedu import metrics as M
+
+DATA_ROOT = os.environ.get("GANEDU_DATA", "/work/shared/data")
+
+
+def t64(*values: float) -> torch.Tensor:
+    return torch.tensor(values, dtype=torch.float64)
+
+
+def rotation(d: int, seed: int = 0) -> torch.Tensor:
+    """A random orthogonal (d, d) matrix, float64."""
+    q, _ = torch.linalg.qr(torch.randn(d, d, generator=torch.Generator().manual_seed(seed), dtype=torch.float64))
+    return q
+
+
+def with_moments(n: int, mean: torch.Tensor, cov_sqrt: torch.Tensor, seed: int) -> torch.Tensor:
+    """n points whose *sample* mean is exactly ``mean`` and sample covariance exactly cov_sqrt @ cov_sqrt.T.
+
+    Whitening a random draw makes its sample moments exactly 0 and I, so the closed forms below apply to the
+    finite set itself, not only in expectation.
+    """
+    d = mean.shape[0]
+    z = torch.randn(n, d, generator=torch.Generator().manual_seed(seed), dtype=torch.float64)
+    z = z - z.mean(dim=0)
+    c = z.T @ z / (n - 1)
+    z = z @ torch.linalg.inv(torch.linalg.cholesky(c)).T  # sample covariance exactly I now
+    return z @ cov_sqrt.T + mean
+
+
+# --- Fréchet distance ------------------------------------------------------------------------------------------
+
+
+def test_fd_of_identical_sets_is_zero():
+    x = torch.randn(500, 16, generator=torch.Generator().manual_seed(0))
+    assert M.frechet_distance(x, x) == pytest.approx(0.0, abs=1e-9)
+
+
+def test_fd_of_a_shift_is_the_squared_shift():
+    x = torch.randn(400, 8, generator=torch.Generator().manual_seed(1), dtype=torch.float64)
+    c = torch.arange(8, dtype=torch.float64) / 4
+    assert M.frechet_distance(x, x + c) == pytest.approx(float(c.square().sum()), rel=1e-9)
+
+
+def test_fd_diagonal_gaussians_closed_form():
+    a, b = t64(1.0, 4.0, 0.25, 2.0), t64(9.0, 1.0, 1.0, 2.0)
+    mu_a, mu_b = t64(0.0, 1.0, -1.0, 2.0), torch.zeros(4, dtype=torch.float64)
+    xa = with_moments(300, mu_a, torch.diag(a.sqrt()), seed=2)
+    xb = with_moments(200, mu_b, torch.diag(b.sqrt()), seed=3)
+    expected = float((mu_a - mu_b).square().sum() + (a.sqrt() - b.sqrt()).square().sum())  # = 6 + 5.25
+    assert M.frechet_distance(xa, xb) == pytest.approx(expected, rel=1e-9)
+
+
+def test_fd_commuting_covariances_in_a_rotated_basis():
+    q = rotation(6, seed=4)  # same eigenvectors, so Tr((Σa Σb)^½) = Σ sqrt(a_i b_i)
+    a, b = torch.linspace(0.5, 3.0, 6, dtype=torch.float64), torch.linspace(2.0, 0.1, 6, dtype=torch.float64)
+    xa = with_moments(400, torch.zeros(6, dtype=torch.float64), q @ torch.diag(a.sqrt()), seed=5)
+    xb = with_moments(400, torch.ones(6, dtype=torch.float64), q @ torch.diag(b.sqrt()), seed=6)
+    expected = 6.0 + float((a.sqrt() - b.sqrt()).square().sum())
+    assert M.frechet_distance(xa, xb) == pytest.approx(expected, rel=1e-9)
+
+
+def test_fd_non_commuting_2x2_against_the_trace_formula():
+    # For 2x2 PSD A, B: Tr((AB)^½) = sqrt(Tr(AB) + 2 sqrt(det A det B)) (sum of the roots of AB's two eigenvalues)
+    la, lb = torch.stack([t64(2.0, 0.0), t64(1.0, 1.0)]), torch.stack([t64(1.0, 0.0), t64(-0.5, 0.7)])
+    A, B = la @ la.T, lb @ lb.T
+    xa = with_moments(300, torch.zeros(2, dtype=torch.float64), la, seed=7)
+    xb = with_moments(300, torch.zeros(2, dtype=torch.float64), lb, seed=8)
+    tr_sqrt = math.sqrt(float((A @ B).trace()) + 2 * math.sqrt(float(A.det() * B.det())))
+    expected = float(A.trace() + B.trace()) - 2 * tr_sqrt
+    assert M.frechet_distance(xa, xb) == pytest.approx(expected, rel=1e-9)
+    assert M.frechet_distance(xb, xa) == pytest.approx(expected, rel=1e-9)  # symmetric
+
+
+def test_fd_in_1d_is_mean_gap_plus_std_gap_squared():
+    xa = with_moments(100, t64(1.0), t64(2.0).view(1, 1), seed=9)
+    xb = with_moments(50, t64(-1.0), t64(0.5).view(1, 1), seed=10)
+    assert M.frechet_distance(xa, xb) == pytest.approx(2.0**2 + 1.5**2, rel=1e-9)
+
+
+def test_fd_handles_singular_covariances():
+    x = torch.randn(300, 3, generator=torch.Generator().manual_seed(11), dtype=torch.float64)
+    xa = torch.cat([x, torch.zeros(300, 5, dtype=torch.float64)], dim=1)  # 5 dead dimensions, rank 3 of 8
+    assert M.frechet_distance(xa, xa + 1.0) == pytest.approx(8.0, rel=1e-9)
+    assert math.isfinite(M.frechet_distance(xa, torch.randn(300, 8, dtype=torch.float64)))
+
+
+def test_fd_from_stats_equals_fd_and_checks_inputs():
+    g = torch.Generator().manual_seed(12)
+    x, y = torch.randn(200, 5, generator=g), torch.randn(300, 5, generator=g) * 2
+    assert M.frechet_from_stats(M.gaussian_stats(x), M.gaussian_stats(y)) == M.frechet_distance(x, y)
+    with pytest.raises(ValueError, match="different widths"):
+        M.frechet_distance(x, torch.randn(10, 4))
+    with pytest.raises(ValueError, match="2D array"):
+        M.frechet_distance(x[0], x)
+    with pytest.raises(ValueError, match="at least 2"):
+        M.frechet_distance(x[:1], x)
+
+
+# --- classes: histogram, coverage, confidence -------------------------------------------------------------------
+
+
+def one_hot(classes: list[int], n_classes: int = 10) -> torch.Tensor:
+    return torch.nn.functional.one_hot(torch.tensor(classes), n_classes).double()
+
+
+def test_coverage_counts_classes_above_the_minimum_share():
+    assert M.coverage(one_hot(list(range(10)) * 20)) == 10
+    assert M.coverage(one_hot([3] * 200)) == 1  # one-class collapse
+    # 9 classes at 11% and one at 1%: the stray class is below a quarter of its fair share and does not count
+    assert M.coverage(one_hot([c for c in range(9) for _ in range(11)] + [9])) == 9
+
+
+def test_coverage_ignores_unsure_samples():
+    unsure = torch.full((100, 10), 0.1, dtype=torch.float64)
+    assert M.coverage(unsure) == 0
+    assert M.coverage(unsure, min_confidence=0.0) == 1  # argmax of ties is class 0
+    hist = M.class_histogram(torch.cat([one_hot([2] * 50), unsure[:50]]), min_confidence=0.5)
+    assert hist[2] == 0.5 and hist.sum() == 0.5
+
+
+def test_confidence_is_the_number_of_classes_for_confident_uniform_samples():
+    assert M.confidence(one_hot(list(range(10)) * 5)) == pytest.approx(10.0)
+    assert M.confidence(one_hot([7] * 50)) == pytest.approx(1.0)  # one class: no variety
+    assert M.confidence(torch.full((50, 10), 0.1)) == pytest.approx(1.0)  # unreadable samples
+    assert M.mean_max_prob(torch.full((50, 10), 0.1)) == pytest.approx(0.1)
+
+
+def test_confidence_hand_computed():
+    p = torch.tensor([[1.0, 0.0], [0.5, 0.5]])  # marginal (0.75, 0.25)
+    kl1 = math.log(1 / 0.75)
+    kl2 = 0.5 * math.log(0.5 / 0.75) + 0.5 * math.log(0.5 / 0.25)
+    assert M.confidence(p) == pytest.approx(math.exp((kl1 + kl2) / 2), rel=1e-9)
+
+
+def test_probability_checks():
+    with pytest.raises(ValueError, match="softmax"):
+        M.confidence(torch.randn(5, 10))
+    with pytest.raises(ValueError, match="shape"):
+        M.coverage(torch.ones(10))
+
+
+# --- k-NN precision and recall ----------------------------------------------------------------------------------
+
+
+def test_knn_radii_by_hand():
+    x = torch.tensor([[0.0], [1.0], [3.0], [6.0]])
+    assert M.knn_radii(x, k=1).tolist() == [1.0, 1.0, 2.0, 3.0]
+    assert M.knn_radii(x, k=2).tolist() == [3.0, 2.0, 3.0, 5.0]
+    with pytest.raises(ValueError, match="between 1 and N - 1"):
+        M.knn_radii(x, k=4)
+
+
+def clusters(n_per: int, which: list[int], seed: int) -> torch.Tensor:
+    """Points around 10 well-separated centres in 16-d (centre c at 10 * e_c)."""
+    g = torch.Generator().manual_seed(seed)
+    centres = 10 * torch.eye(16)[:10]
+    return torch.cat([centres[c] + torch.randn(n_per, 16, generator=g) for c in which])
+
+
+def test_precision_recall_identical_sets():
+    x = clusters(50, list(range(10)), seed=0)
+    assert M.precision_recall(x, x) == (1.0, 1.0)
+
+
+def test_precision_recall_one_cluster_and_noise():
+    real = clusters(60, list(range(10)), seed=1)
+    p_fresh, r_fresh = M.precision_recall(real, clusters(30, list(range(10)), seed=4))
+    assert p_fresh > 0.7 and r_fresh > 0.7  # a fresh draw of 16-d points: not 1 (k-NN balls miss some mass)
+    p, r = M.precision_recall(real, clusters(300, [0], seed=2))  # collapse onto one mode: realistic, not diverse
+    assert p > p_fresh - 0.05 and 0.03 < r < 0.15  # recall ~ 1 mode of 10
+    p, r = M.precision_recall(real, 30 + torch.randn(300, 16, generator=torch.Generator().manual_seed(3)))
+    assert p == 0.0 and r == 0.0  # far off the data: neither
+
+
+# --- the classifier on real digits -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def digits():
+    if not data.available("test", DATA_ROOT):
+        pytest.skip(f"MNIST test split not under {DATA_ROOT} (set GANEDU_DATA)")
+    return data.mnist("test", root=DATA_ROOT, download=False)
+
+
+@pytest.fixture(scope="module")
+def clf(digits):
+    x, y = digits
+    # small on purpose (16 k digit presentations, ~2 s): ~97% on held-out digits. One thread: as fast as two for
+    # this small net, and immune to the 10-25x slowdown two OpenMP threads suffer on a busy shared machine
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        return M.train_classifier(x[:8000], y[:8000], epochs=2, seed=0, lr=3e-3, batch_size=64)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def test_classifier_reads_held_out_digits(clf, digits):
+    x, y = digits
+    assert M.accuracy(clf, x[8000:], y[8000:]) > 0.95
+    f, p = M.features(clf, x[:10]), M.probs(clf, x[:10])
+    assert f.shape == (10, M.FEATURE_DIM) and p.shape == (10, 10)
+    assert torch.allclose(p.sum(dim=1), torch.ones(10))
+    assert torch.allclose(p, clf.head(f * clf.feature_scale).softmax(dim=1), atol=1e-6)  # features feed the head
+
+
+def test_feature_unit_is_the_real_spread(clf, digits):
+    f = M.features(clf, digits[0][:8000])
+    assert f.var(dim=0).mean() == pytest.approx(1.0, rel=1e-4)  # per-dimension variance 1 on the training digits
+
+
+def test_training_is_seeded_and_leaves_the_global_rng_alone(digits):
+    x, y = digits
+    torch.manual_seed(123)
+    before = torch.random.get_rng_state()
+    a = M.train_classifier(x[:256], y[:256], epochs=1, seed=5)
+    assert torch.equal(torch.random.get_rng_state(), before)
+    b = M.train_classifier(x[:256], y[:256], epochs=1, seed=5)
+    assert all(torch.equal(u, v) for u, v in zip(a.state_dict().values(), b.state_dict().values(), strict=True))
+
+
+def test_bad_images_are_explained():
+    with pytest.raises(ValueError, match="uint8"):
+        M._check_images(torch.zeros(2, 1, 28, 28, dtype=torch.uint8))
+    with pytest.raises(ValueError, match="x / 127.5 - 1"):
+        M._check_images(torch.full((2, 1, 28, 28), 255.0))
+    with pytest.raises(ValueError, match=r"\(N, 1, 28, 28\)"):
+        M._check_images(torch.zeros(2, 3, 32, 32))
+    with pytest.raises(ValueError, match="NaN"):
+        M._check_images(torch.full((2, 784), float("nan")))
+    assert M._check_images(torch.zeros(2, 784)).shape == (2, 1, 28, 28)
+    with pytest.raises(ValueError, match="labels"):
+        M.train_classifier(torch.zeros(3, 1, 28, 28), torch.zeros(2))
+
+
+def test_save_load_roundtrip_and_foreign_files(clf, digits, tmp_path):
+    path = M.save_classifier(clf, tmp_path / "c.pt")
+    back = M.load_classifier(path)
+    x = digits[0][:20]
+    assert torch.equal(M.features(back, x), M.features(clf, x)) and back.meta == clf.meta
+    torch.save({"weights": torch.zeros(3)}, tmp_path / "other.pt")
+    with pytest.raises(ValueError, match="not a ganedu checkpoint"):
+        M.load_classifier(tmp_path / "other.pt")
+    with pytest.raises(FileNotFoundError):
+        M.load_classifier(tmp_path / "missing.pt")
+
+
+def test_classifier_trains_once_then_caches(clf, digits, tmp_path, monkeypatch, capsys):
+    x, y = digits
+    calls, have = [], {"train": False, "test": True}  # which splits are "on disk"
+
+    def fake_mnist(split="train", root=None, download=True):
+        calls.append(split)
+        if not have[split]:
+            raise data.DataUnavailable("offline")
+        return x[:64], y[:64]
+
+    def fake_train(images, labels, **kw):
+        calls.append(("train", len(labels)))
+        out = M.load_classifier(M.save_classifier(clf, tmp_path / "copy.pt"))
+        out.meta = {"seconds": 0.0}
+        return out
+
+    monkeypatch.setattr(data, "mnist", fake_mnist)
+    monkeypatch.setattr(data, "available", lambda split, root=None: have[split])
+    monkeypatch.setattr(M, "train_classifier", fake_train)
+    monkeypatch.setattr(M, "_MEMORY", {})
+    first = M.classifier(root=tmp_path)
+    assert calls == ["train", "test", ("train", 64)]  # train split missing: falls back to test, says so
+    assert "Warning" in capsys.readouterr().out and first.meta["split"] == "test"
+    assert M.cache_path(tmp_path).is_file()
+    assert M.classifier(root=tmp_path) is first  # memory: nothing read, nothing trained
+    monkeypatch.setattr(M, "_MEMORY", {})
+    calls.clear()
+    second = M.classifier(root=tmp_path)  # a new session: from the file, no download attempt, still a warning
+    assert calls == [] and second.meta["split"] == "test" and "Warning" in capsys.readouterr().out
+    assert torch.equal(M.features(second, x[:5]), M.features(first, x[:5]))
+    have["train"] = True  # the train split arrives: the test-split classifier is replaced
+    monkeypatch.setattr(M, "_MEMORY", {})
+    third = M.classifier(root=tmp_path)
+    assert calls == ["train", ("train", 64), "test"] and third.meta["split"] == "train"
+    assert "test_accuracy" in third.meta and M.load_classifier(M.cache_path(tmp_path)).meta["split"] == "train"
+
+
+def test_quick_mode_caches_under_its_own_name(monkeypatch, tmp_path):
+    monkeypatch.setattr(M.config, "QUICK", True)
+    assert M.cache_path(tmp_path) == Path(tmp_path) / "classifiers" / "mnist_cnn_quick.pt"
+    monkeypatch.setattr(M.config, "QUICK", False)
+    assert M.cache_path(tmp_path) == Path(tmp_path) / "classifiers" / "mnist_cnn.pt"
+
+
+# --- metrics on real digits: the constructed failures ------------------------------------------------------------
+
+
+def noise_images(n: int, seed: int = 0) -> torch.Tensor:
+    return torch.rand(n, 1, 28, 28, generator=torch.Generator().manual_seed(seed)) * 2 - 1
+
+
+def test_fd_grows_with_degradation(clf, digits):
+    x = digits[0]
+    ref = M.features(clf, x[:2000])
+    fds = [M.frechet_distance(ref, M.features(clf, M.degrade(x[2000:3000], blur=s))) for s in (0.0, 1.0, 2.0)]
+    assert fds[0] < fds[1] < fds[2]
+    assert M.frechet_distance(ref, M.features(clf, noise_images(1000))) > 10 * fds[0]
+
+
+def test_degrade_is_identity_at_zero_and_stays_in_range(digits):
+    x = digits[0][:8]
+    assert torch.equal(M.degrade(x), x)
+    y = M.degrade(x, blur=1.5, noise=0.5)
+    assert y.min() >= -1 and y.max() <= 1
+    assert M.degrade(x, blur=1.0).mean() == pytest.approx(float(x.mean()), abs=0.02)  # blur keeps the ink
+
+
+def test_precision_recall_on_digits(clf, digits):
+    x, y = digits
+    real = M.features(clf, x[:1000])
+    p, r = M.precision_recall(real, M.features(clf, x[1000:2000]))  # fresh real digits
+    assert p > 0.8 and r > 0.8
+    ones = x[:3000][y[:3000] == 1][:300]
+    p, r = M.precision_recall(real, M.features(clf, ones))  # one class only: realistic but not diverse
+    assert p > 0.8 and r < 0.4  # the ones cover their own ~11% of the reals and a little more
+    p, _ = M.precision_recall(real, M.features(clf, noise_images(500)))
+    assert p < 0.05
+
+
+def test_memorization_flags_copies_not_fresh_digits(digits):
+    x = digits[0]
+    train, fresh = x[:3000], x[3000:3500]
+    copies = train[torch.arange(0, 1000, 2)]
+    m = M.memorization(copies, train)
+    assert m.fraction == 1.0 and torch.equal(m.nearest, torch.arange(0, 1000, 2))
+    assert m.fake_dist.max() < 0.1  # 0 up to float32 round-off (typical distances are 5-10)
+    noisy = M.memorization(M.degrade(copies, noise=0.05, seed=1), train)
+    assert noisy.fraction > 0.95  # a copy with a little noise is still a copy
+    honest = M.memorization(fresh, train)
+    assert honest.fraction < 0.05 and 0.8 < honest.ratio < 1.25  # real, unseen digits: ~1% by construction
+    held = M.memorization(fresh, train, held_out=x[3500:4500])
+    assert held.fraction < 0.05 and held.ref_dist.shape == (1000,)
+
+
+def test_evaluate_on_constructed_cases(clf, digits):
+    x, y = digits
+    real = x[:4000]
+    good = M.evaluate(x[4000:5000], real, clf=clf, n=1000)
+    assert set(good) >= {"n", "fd", "fd_real_floor", "coverage", "confidence", "precision", "recall", "memorization"}
+    assert good["n"] == 1000 and good["coverage"] == 10 and good["confidence"] > 7
+    assert good["fd"] < 2 * good["fd_real_floor"] + 1  # fresh real digits score like the floor
+    assert good["precision"] > 0.8 and good["recall"] > 0.8 and good["memorization"] < 0.05
+    sevens = x[4000:][y[4000:] == 7][:600]
+    collapsed = M.evaluate(sevens, real, clf=clf, n=600)
+    assert collapsed["coverage"] == 1 and collapsed["recall"] < 0.3 and collapsed["confidence"] < 1.5
+    assert collapsed["fd"] > 10 * good["fd"]
+    noise = M.evaluate(noise_images(1000), real, clf=clf, n=1000)
+    assert noise["precision"] < 0.05 and noise["fd"] > collapsed["fd"]
+    assert noise["coverage"] <= 4  # not 0: a classifier reads noise confidently as some digits (often 8)
+    copied = M.evaluate(real[:1000], real, clf=clf, n=1000)
+    assert copied["memorization"] == 1.0
+
+
+def test_thresholds_are_ordered():
+    assert 0 < M.GOOD.fd_max < M.RECOGNIZABLE.fd_max
+    assert M.GOOD.reached(M.GOOD.fd_max, 10) and not M.GOOD.reached(M.GOOD.fd_max, 9)
+    assert not M.RECOGNIZABLE.reached(M.RECOGNIZABLE.fd_max + 1, 10)
+
+
+def test_thresholds_separate_real_from_degraded_digits(clf, digits):
+    x = digits[0]
+    meter = M.QualityMeter(x[:5000], clf=clf, every=1, n=1000)  # the protocol the thresholds were calibrated on
+    assert M.GOOD.reached(*meter.measure(x[5000:6000]))  # fresh real digits
+    assert not M.RECOGNIZABLE.reached(*meter.measure(M.degrade(x[5000:6000], blur=2.0)))  # legible, but far off
+    assert not M.RECOGNIZABLE.reached(*meter.measure(x[5000:6000][digits[1][5000:6000] != 3]))  # a class missing
+
+
+# --- the live quality meter --------------------------------------------------------------------------------------
+
+
+class FakeTrainer:
+    """The part of ganedu.train.Trainer that the meter uses: G, step_count, generate(n)."""
+
+    def __init__(self, pool: torch.Tensor) -> None:
+        self.G = torch.nn.Linear(2, 2)
+        self.step_count = 0
+        self.pool = pool  # what generate() returns: swap it to simulate learning or collapse
+        self.generated = 0
+
+    def generate(self, n: int) -> torch.Tensor:
+        self.generated += 1
+        return self.pool[:n]
+
+
+def test_meter_measures_every_n_steps_and_keeps_the_best(clf, digits):
+    x, y = digits
+    meter = M.QualityMeter(x[:3000], clf=clf, every=5, n=300)
+    tr = FakeTrainer(noise_images(300))
+    schedule = {5: noise_images(300), 10: x[3000:3300], 15: x[3000:][y[3000:] == 4][:300]}  # noise, good, collapse
+    best_weights = None
+    for step in range(1, 18):
+        tr.step_count = step
+        if step in schedule:
+            tr.pool = schedule[step]
+            with torch.no_grad():
+                tr.G.weight.fill_(step)  # weights that identify the step
+            if step == 10:
+                best_weights = tr.G.weight.clone()
+        meter(tr)
+    assert tr.generated == 3 and [h[0] for h in meter.history] == [5, 10, 15]
+    (_, fd_noise, c_noise), (_, fd_good, c_good), (_, fd_collapse, c_collapse) = meter.history
+    assert fd_good < fd_collapse < fd_noise and c_good == 10 and c_collapse == 1
+    assert meter.best_step == 10 and meter.best_fd == fd_good
+    assert meter.restore_best(tr) == 10 and torch.equal(tr.G.weight, best_weights)
+    assert fd_good / 2 < meter.floor < 2 * fd_good  # held-out real digits score like fresh real ones
+    assert "step 15" in meter.status() and "best" in meter.status()
+
+
+def test_meter_skips_non_finite_samples_and_explains_an_empty_best(clf, digits):
+    meter = M.QualityMeter(digits[0][:1000], clf=clf, every=1, n=10)
+    tr = FakeTrainer(torch.full((10, 1, 28, 28), float("nan")))
+    with pytest.raises(RuntimeError, match="every 1 steps"):
+        meter.restore_best(tr)
+    tr.step_count = 1
+    meter(tr)
+    assert math.isnan(meter.history[0][1]) and meter.best_state is None
+
+
+def test_meter_as_a_real_trainer_callback(clf, digits):
+    from ganedu import models
+    from ganedu.train import TrainConfig, Trainer
+
+    x = digits[0][:512]
+    g, d = models.build("mlp")
+    trainer = Trainer(g, d, x, TrainConfig(batch_size=16, device="cpu", seed=0))
+    meter = M.QualityMeter(x, clf=clf, every=2, n=64)
+    trainer.train(steps=5, callbacks=[meter])
+    assert [h[0] for h in meter.history] == [2, 4] and meter.best_step in (2, 4)
+    assert meter.best_state.keys() == trainer.G.state_dict().keys()
+    assert all(v.device.type == "cpu" for v in meter.best_state.values())
+    assert meter.restore_best(trainer) == meter.best_step
+    assert all(torch.equal(v.cpu(), meter.best_state[k]) for k, v in trainer.G.state_dict().items())
+
+
+def test_a_stale_classifier_cache_is_retrained_not_fatal(tmp_path, monkeypatch, capsys):
+    from ganedu import checkpoints
+
+    path = M.cache_path(tmp_path)
+    checkpoints.atomic_save({"format": M.CACHE_FORMAT, "version": -1, "spec": {}, "state_dict": {}}, path)
+    trained = []
+
+    def fake_training(*args, **kwargs):  # a fresh, untrained classifier stands in for a minute of training
+        trained.append(1)
+        clf = M.Classifier()
+        clf.meta.update(seconds=0.0)
+        return clf
+
+    monkeypatch.setattr(M, "train_classifier", fake_training)
+    monkeypatch.setattr("ganedu.data.mnist", lambda *a, **k: (torch.zeros(8, 1, 28, 28), torch.arange(8) % 8))
+    monkeypatch.setattr("ganedu.data.available", lambda *a, **k: True)
+    M._MEMORY.clear()
+    clf = M.classifier(root=tmp_path, split="test")
+    assert isinstance(clf, M.Classifier) and trained == [1]
+    assert "cannot be used" in capsys.readouterr().out
