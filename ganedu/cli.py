@@ -16,7 +16,7 @@ from .losses import G_LOSSES
 from .train import TrainConfig, Trainer
 
 PROGRESS_EVERY = 0.5  # seconds between progress-bar redraws (each one reads metrics back: one device sync)
-CPU_LR = 5e-4  # on 2 CPU cores this reached recognizable digits in 60 s vs 90 s for 2e-4 (benchmarks/RESULTS.md)
+CPU_LR = 5e-4  # on 2 CPU cores: FD 6.4 after 60 s vs 10.7 with 2e-4 (benchmarks/RESULTS.md, one seed)
 
 
 def _int_at_least(minimum: int):
