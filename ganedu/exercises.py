@@ -151,3 +151,131 @@ def check_d_wins(answer) -> bool:
 
 
 # --- 07-09 evaluation exercises ---
+
+
+@exercise(reference=lambda: 27.0, wrong=lambda: 43.0)
+def check_fd_gaussians(answer) -> bool:
+    """07: Fréchet distance between N((0, 0), diag(1, 4)) and N((3, 4), diag(4, 1)): ||Δμ||² = 25 plus
+    Σ(√a_i - √b_i)² = (1 - 2)² + (2 - 1)² = 2, so 27 (computed below with ge.metrics.frechet_distance)."""
+    import torch
+
+    from . import metrics
+
+    # sample sets whose sample mean and covariance are exactly the two Gaussians' (±1 patterns, scaled)
+    signs = torch.tensor([[1.0, 1.0], [1.0, -1.0], [-1.0, 1.0], [-1.0, -1.0]], dtype=torch.float64)
+    a = signs * torch.tensor([1.0, 2.0]) * (3 / 4) ** 0.5
+    b = signs * torch.tensor([2.0, 1.0]) * (3 / 4) ** 0.5 + torch.tensor([3.0, 4.0])
+    target = metrics.frechet_distance(a, b)
+    ok = _near(answer, target)
+    return report(ok, msg("ex_fd_ok" if ok else "ex_fd_hint"))
+
+
+@exercise(reference=lambda: 5.0, wrong=lambda: 10.0)
+def check_confidence_half_the_digits(answer) -> bool:
+    """07: Inception-like score of a generator that draws only digits 0-4, equally often, each read with certainty:
+    p(y) is uniform over 5 classes and every KL term is log 5, so exp(log 5) = 5 (ge.metrics.confidence)."""
+    import torch
+
+    from . import metrics
+
+    target = metrics.confidence(torch.eye(10)[[0, 1, 2, 3, 4] * 20])
+    ok = _near(answer, target)
+    return report(ok, msg("ex_conf_ok" if ok else "ex_conf_hint"))
+
+
+
+# 07-09 exercises of ganedu.stabilize's notebooks (evaluation cases, penalties, EMA, latent paths)
+PR_CHOICES = ("high", "low")  # 07: answers for precision / recall
+
+
+@exercise(reference=lambda: "memorization", wrong=lambda: "fd")
+def check_copy_detector(answer) -> bool:
+    """07: the one metric of ge.metrics.evaluate that flags a "generator" replaying training digits: memorization
+    (its FD sits at the real floor, its coverage is 10 and precision and recall are perfect)."""
+    ok = str(answer).strip().lower() in ("memorization", "memorisation")
+    return report(ok, msg("ex_copy_ok" if ok else "ex_copy_hint"))
+
+
+@exercise(reference=lambda: ("high", "low"), wrong=lambda: ("low", "high"))
+def check_one_class_pr(answer) -> bool:
+    """07: (precision, recall) of a generator that draws only clean 1s: its samples lie on the real manifold
+    (high precision) but reach only the 1s among the real digits (low recall)."""
+    try:
+        p, r = (str(a).strip().lower() for a in answer)
+        ok = (p, r) == ("high", "low")
+    except (TypeError, ValueError):
+        ok = False
+    return report(ok, msg("ex_one_class_pr_ok" if ok else "ex_one_class_pr_hint"))
+
+
+@exercise(reference=lambda: 40.0, wrong=lambda: 4.0)
+def check_gp_linear(answer) -> bool:
+    """08: WGAN-GP penalty of a linear critic f(x) = w·x + b with ||w|| = 3 and λ = 10: λ(||w|| - 1)² = 40."""
+    ok = _near(answer, 10.0 * (3.0 - 1.0) ** 2)
+    return report(ok, msg("ex_gp_ok" if ok else "ex_gp_hint"))
+
+
+@exercise(reference=lambda: 45.0, wrong=lambda: 90.0)
+def check_r1_linear(answer) -> bool:
+    """08: R1 penalty of the same linear critic (||w|| = 3) with γ = 10: γ/2 · ||w||² = 45."""
+    ok = _near(answer, 10.0 / 2 * 3.0**2)
+    return report(ok, msg("ex_r1_ok" if ok else "ex_r1_hint"))
+
+
+@exercise(reference=lambda: 1.9, wrong=lambda: 2.0)
+def check_ema_two_steps(answer) -> bool:
+    """08: an EMA with β = 0.9 (no warm-up) starts at 0 and sees the weight 10 twice: 0.9·0 + 0.1·10 = 1, then
+    0.9·1 + 0.1·10 = 1.9."""
+    ok = _near(answer, 0.9 * (0.9 * 0.0 + 0.1 * 10.0) + 0.1 * 10.0)
+    return report(ok, msg("ex_ema_ok" if ok else "ex_ema_hint"))
+
+
+@exercise(reference=lambda: math.sqrt(0.5), wrong=lambda: 1.0)
+def check_lerp_midpoint_norm(answer) -> bool:
+    """09: norm of the linear midpoint (a + b)/2 of two orthogonal unit vectors: √(1/4 + 1/4) = √½ ≈ 0.707
+    (slerp's midpoint keeps norm 1)."""
+    ok = _near(answer, math.sqrt(0.5))
+    return report(ok, msg("ex_lerp_ok" if ok else "ex_lerp_hint"))
+
+
+# --- 06 speed exercises ---
+
+
+def _loader_bound_reference():
+    return lambda loader_ms, gpu_ms: 1000.0 / (loader_ms + gpu_ms)
+
+
+def _loader_bound_wrong():
+    return lambda loader_ms, gpu_ms: 1000.0 / gpu_ms  # forgets that the GPU waits for the next batch
+
+
+@exercise(reference=_loader_bound_reference, wrong=_loader_bound_wrong)
+def check_loader_bound(steps_per_second) -> bool:
+    """``steps_per_second(loader_ms, gpu_ms)``: the best a loop can do when each batch is prepared on the CPU
+    (``loader_ms``) and only then computed on the GPU (``gpu_ms``), one after the other (workers=0)."""
+    cases = [(10.0, 0.5), (6.0, 6.0), (0.1, 2.0)]
+    try:
+        got = [float(steps_per_second(a, b)) for a, b in cases]
+    except Exception as err:  # a learner's function may raise: that is a wrong answer, not a crash
+        return report(False, f"your function raised {type(err).__name__}: {err}")
+    want = [1000.0 / (a + b) for a, b in cases]
+    ok = all(abs(g - w) <= 1e-6 * w for g, w in zip(got, want))
+    detail = (f"with a 10 ms loader even a free GPU gives at most {want[0]:.0f} steps/s." if ok else
+              f"for loader 10 ms, GPU 0.5 ms you gave {got[0]:.1f} steps/s; the two happen one after the other.")
+    return report(ok, detail)
+
+
+SYNC_CHOICES = ("loss.item()", "torch.randn(64, 100, device='cuda')", "optimizer.step()", "print(f'{loss:.3f}')")
+
+
+@exercise(reference=lambda: {"loss.item()", "print(f'{loss:.3f}')"}, wrong=lambda: {"optimizer.step()"})
+def check_host_syncs(answer: set) -> bool:
+    """Which of ``SYNC_CHOICES`` make the CPU wait for the GPU to finish? (A set of the chosen strings.)"""
+    want = {"loss.item()", "print(f'{loss:.3f}')"}
+    chosen = set(answer) if isinstance(answer, (set, list, tuple)) else {answer}
+    unknown = chosen - set(SYNC_CHOICES)
+    if unknown:
+        return report(False, f"pick from ge.exercises.SYNC_CHOICES; {sorted(unknown)} is not one of them.")
+    ok = chosen == want
+    return report(ok, "reading a GPU number on the host (item, formatting) waits for every queued kernel."
+                  if ok else "a value is only needed on the host when Python reads it: which lines read one?")

@@ -84,7 +84,7 @@ EN: dict[str, str] = {
     "dash_tip_start": "Train until you press Pause",
     "dash_tip_pause": "Stop after the step in progress",
     "dash_tip_step": "One step: k discriminator updates, then one generator update",
-    "dash_tip_reset": "Back to the weights and settings the dashboard started from; history cleared",
+    "dash_tip_reset": "Back to the untrained networks (the trainer's first weights); history cleared, settings kept",
     "dash_tip_save": "Save a checkpoint you can load later to continue",
     "dash_samples": "Generator samples (same noise z every frame)",
     "dash_curves": "Losses and mean D outputs",
@@ -123,6 +123,7 @@ EN: dict[str, str] = {
         "saturating loss gives G even smaller gradients when D(G(z)) is near 0."
     ),
     # --- metrics (ganedu.metrics) ---
+    "metrics_clf_stale": "The cached classifier {path} cannot be used ({reason}); training a new one.",
     "metrics_uint8": (
         "{name} are uint8 pixels (0-255): the metrics expect floats in [-1, 1]. Convert with x.float() / 127.5 - 1"
     ),
@@ -149,8 +150,8 @@ EN: dict[str, str] = {
         "and it is retrained (about a minute)"
     ),
     "metrics_clf_fallback": (
-        "Warning: the MNIST {split} split is not available, so the metrics classifier is trained on the {used} "
-        "split — the very digits the metrics compare against. Metrics are then optimistic; get the {split} split "
+        "Warning: the MNIST {split} split is not available, so the metrics classifier learns from the {used} "
+        "split, the very digits the metrics compare against. Metrics are then optimistic; get the {split} split "
         "(~11 MB download) for honest numbers."
     ),
     "metrics_clf_training": (
@@ -164,9 +165,19 @@ EN: dict[str, str] = {
     ),
     "metrics_no_generator": "the trainer has no generator attribute (.G): pass a ganedu.train.Trainer",
     "metrics_meter_waiting": "quality: first measurement after {every} steps",
+    "ex_fd_ok": "the mean gap gives 25 and the covariance term compares standard deviations: (1-2)² + (2-1)² = 2.",
+    "ex_fd_hint": (
+        "add ||μa - μb||² to Tr(Σa + Σb - 2(Σa Σb)^½); for diagonal covariances the second part is "
+        "Σ(√a_i - √b_i)², a comparison of standard deviations, not of variances."
+    ),
+    "ex_conf_ok": "five equally likely, confidently read classes give exactly 5: the score counts effective classes.",
+    "ex_conf_hint": (
+        "every prediction is one-hot, so each KL(p(y|x) || p(y)) is -log p(y) = log 5 when p(y) is uniform over "
+        "the five classes drawn; the score is exp of the average KL."
+    ),
     "metrics_meter_line": (
-        "quality at step {step}: Fréchet distance {fd:.1f}, {coverage}/10 digit classes "
-        "(best {best:.1f} at step {best_step})"
+        "quality at step {step}: Fréchet distance {fd:.1f} (real digits: {floor:.1f}), {coverage}/10 digit classes; "
+        "best {best:.1f} at step {best_step}"
     ),
     # --- theory and toy notebooks (ganedu.theory, ganedu.toy, ganedu.dirac) ---
     "theory_bad_std": "a standard deviation must be a positive number such as 0.5, got {value!r}",
@@ -214,6 +225,48 @@ EN: dict[str, str] = {
     "toy_bad_preset": "unknown preset {value!r}: choose one of {choices}",
     "toy_no_dataset": "this trainer was not made by ge.toy.make_trainer, so its modes are unknown: build it with that",
     "toy_coverage": "modes hit {hit}/{modes} · high-quality samples {hq:.0f}%",
+    "toy_bad_optimizer": "g_optimizer must be 'sgd' or 'adam', got {value!r}",
+    "toy_step_d": "step D",
+    "toy_step_g": "step G",
+    "toy_expect_healthy": "all 8 modes covered, most samples on a mode; the D heatmap fades towards 1/2",
+    "toy_expect_collapse": "one tight blob of fakes that hops from mode to mode: at most one mode covered at a time",
+    "toy_expect_strong_d": (
+        "D rejects every fake with near certainty, D(G(z)) < 1e-5: the saturating loss gives G no gradient and the "
+        "fakes stay frozen at the centre. Switch the loss to non-saturating to free them."
+    ),
+    "toy_expect_strong_d_ns": "G escapes the strong D at once, but lands on only one or two modes",
+    # --- stabilisation, conditional GANs, 07-09 (ganedu.stabilize, ganedu.losses/models additions) ---
+    "stab_bad_decay": "the EMA decay must be a number in [0, 1) such as 0.999, got {value!r}",
+    "stab_bad_warmup": "the EMA warm-up must be None or a number > 1 such as 10, got {value!r}",
+    "stab_ema_mismatch": (
+        "the EMA was made from another generator (different parameters): make it with EMA(trainer.G)"
+    ),
+    "stab_bad_recipe": "unknown recipe {value!r}: choose one of {choices}",
+    "stab_bad_problem": "unknown problem {value!r}: choose one of {choices}",
+    "stab_bad_penalty": "unknown penalty {value!r}: choose 'gp' (WGAN-GP), 'r1' or None",
+    "stab_bad_d_loss": "unknown discriminator loss {value!r}: choose one of {choices}",
+    "ex_copy_ok": "only the nearest-neighbour check sees copies: every other metric rates a memorizer perfect.",
+    "ex_copy_hint": (
+        "copies of training digits are real digits: FD, coverage, confidence, precision and recall all look "
+        "perfect. Which check compares samples with the training set itself?"
+    ),
+    "ex_one_class_pr_ok": "clean 1s are realistic (high precision) but reach only a tenth of the data (low recall).",
+    "ex_one_class_pr_hint": (
+        "precision asks whether each sample lies near real digits; recall asks whether every kind of real digit "
+        "has a sample near it. Answer a pair such as ('high', 'low')."
+    ),
+    "ex_gp_ok": "the gradient of a linear critic is w everywhere, so λ(||w|| - 1)² = 10 · 2² = 40.",
+    "ex_gp_hint": "for f(x) = w·x + b the gradient is w at every x̂: put ||w|| = 3 into λ(||∇f|| - 1)².",
+    "ex_r1_ok": "γ/2 · ||w||² = 5 · 9 = 45: R1 penalises any slope at the data, not distance from slope 1.",
+    "ex_r1_hint": "R1 is γ/2 · E||∇f(x)||² on real x, and the gradient of the linear critic is w.",
+    "ex_ema_ok": "1.0 after the first update, 0.9 · 1 + 0.1 · 10 = 1.9 after the second: the average lags behind.",
+    "ex_ema_hint": "apply θ̄ ← 0.9 θ̄ + 0.1 θ twice, starting from θ̄ = 0 with θ = 10.",
+    "ex_lerp_ok": "√½ ≈ 0.707: the straight line cuts inside the sphere, where z rarely lies in training.",
+    "ex_lerp_hint": "(a + b)/2 has squared norm (|a|² + 2a·b + |b|²)/4, and a·b = 0 for orthogonal vectors.",
+    "stab_no_results": (
+        "no recorded comparison at {path}, and it could not be downloaded: open the notebook from a clone of the "
+        "course repository, or record your own with python benchmarks/stabilise.py (about 15 minutes on 2 CPU cores)"
+    ),
     # --- exercises (ganedu.checks) ---
     "check_ok": "Correct! {detail}",
     "check_wrong": "Not yet: {detail}",

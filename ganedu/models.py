@@ -182,3 +182,144 @@ def from_spec(spec: dict, role: str = "generator") -> nn.Module:
 def count_parameters(net: nn.Module) -> int:
     """Number of trainable parameters."""
     return sum(p.numel() for p in net.parameters() if p.requires_grad)
+
+
+# ======================================================================================================================
+# --- added for 08-09: spectral normalisation and a conditional pair (ganedu.stabilize, notebooks 08 and 09) ---
+# ======================================================================================================================
+
+import torch  # noqa: E402 - this section's own import, kept here so the code above stays untouched
+
+EMBED_DIM = 16  # width of the learned label embedding of the conditional pair: 10 classes need few dimensions
+SN_LAYERS = (nn.Linear, nn.Conv2d, nn.ConvTranspose2d)  # layers whose weight matrix spectral norm rescales
+
+
+def spectral_normalize(net: nn.Module, n_power_iterations: int = 1) -> nn.Module:
+    """Spectral normalisation (Miyato et al. 2018, "SN-GAN"), in place: every Linear / conv weight W is used as
+    W / σ(W), σ = its largest singular value, estimated by ``n_power_iterations`` power-iteration steps per
+    forward pass in training mode (1, as in the paper; the estimate improves across steps).
+
+    For a linear layer σ(W) is its Lipschitz constant, so each one then has constant 1, LeakyReLU has at most 1,
+    and an MLP discriminator is 1-Lipschitz: a bound on how sharply D can change, with no extra loss term. (For a
+    convolution, SN-GAN and PyTorch normalise the kernel reshaped to a matrix, which bounds the layer only
+    approximately.) Returns ``net``. A net changed
+    this way no longer rebuilds from its ``.spec``; use the ``sn_mlp`` / ``sn_dcgan`` pairs for checkpoints.
+    """
+    from torch.nn.utils.parametrizations import spectral_norm
+
+    for module in list(net.modules()):
+        if isinstance(module, SN_LAYERS) and not hasattr(module, "parametrizations"):
+            spectral_norm(module, n_power_iterations=n_power_iterations)
+    return net
+
+
+class SNMLPDiscriminator(MLPDiscriminator):
+    """:class:`MLPDiscriminator` with spectral normalisation on every linear layer (pair ``"sn_mlp"``)."""
+
+    kind = "sn_mlp"
+
+    def __init__(self, in_shape: tuple[int, ...] = (1, 28, 28), hidden: tuple[int, ...] = (512, 256)) -> None:
+        super().__init__(in_shape=in_shape, hidden=hidden)
+        spectral_normalize(self)
+
+
+class SNDCGANDiscriminator(DCGANDiscriminator):
+    """:class:`DCGANDiscriminator` with spectral normalisation on its convolutions and head (pair ``"sn_dcgan"``)."""
+
+    kind = "sn_dcgan"
+
+    def __init__(self, width: int = 64) -> None:
+        super().__init__(width=width)
+        spectral_normalize(self)
+
+
+def _check_labels(y: Tensor, batch: int) -> Tensor:
+    if y.shape != (batch,):
+        raise ValueError(f"labels must have shape ({batch},), one class per sample, got {tuple(y.shape)}")
+    return y.long()
+
+
+class ConditionalGenerator(_Spec):
+    """(z (B, latent_dim), y (B,) class ids) -> image (B, 1, 28, 28): G(z, y) of a conditional GAN (Mirza &
+    Osindero 2014).
+
+    The label is looked up in a learned embedding (B, embed_dim), concatenated to z and fed to an MLP generator
+    (same layers as :class:`MLPGenerator`). ``y=None`` asks for the classes in turn (0, 1, ..., 9, 0, ...), so a
+    plain ``G(z)`` (e.g. ``python -m ganedu sample``) still draws a labelled grid.
+    """
+
+    kind = "cgan"
+
+    def __init__(self, latent_dim: int = 100, num_classes: int = 10, embed_dim: int = EMBED_DIM,
+                 hidden: tuple[int, ...] = (128, 256, 512, 1024), out_shape: tuple[int, ...] = (1, 28, 28)) -> None:
+        super().__init__()
+        self._remember(latent_dim=latent_dim, num_classes=num_classes, embed_dim=embed_dim, hidden=list(hidden),
+                       out_shape=list(out_shape))
+        self.latent_dim, self.num_classes = latent_dim, num_classes
+        self.out_shape = tuple(out_shape)
+        self.embed = nn.Embedding(num_classes, embed_dim)
+        self.body = MLPGenerator(latent_dim=latent_dim + embed_dim, hidden=hidden, out_shape=out_shape)
+
+    def forward(self, z: Tensor, y: Tensor | None = None) -> Tensor:
+        if y is None:
+            y = torch.arange(z.shape[0], device=z.device) % self.num_classes
+        y = _check_labels(y, z.shape[0])
+        return self.body(torch.cat([z, self.embed(y)], dim=1))  # (B, latent_dim + embed_dim) -> (B, 1, 28, 28)
+
+
+class ConditionalDiscriminator(_Spec):
+    """(x (B, 1, 28, 28), y (B,)) -> logit (B, 1): is x a real digit *of class y*?
+
+    The flattened image and a learned label embedding (B, embed_dim) are concatenated and fed to an MLP
+    discriminator. A real 3 shown with the label 7 is "fake" for this D, which is what forces G to draw the
+    digit it is asked for.
+    """
+
+    kind = "cgan"
+
+    def __init__(self, num_classes: int = 10, embed_dim: int = EMBED_DIM, in_shape: tuple[int, ...] = (1, 28, 28),
+                 hidden: tuple[int, ...] = (512, 256)) -> None:
+        super().__init__()
+        self._remember(num_classes=num_classes, embed_dim=embed_dim, in_shape=list(in_shape), hidden=list(hidden))
+        self.num_classes = num_classes
+        self.embed = nn.Embedding(num_classes, embed_dim)
+        self.body = MLPDiscriminator(in_shape=(math.prod(in_shape) + embed_dim,), hidden=hidden)
+
+    def forward(self, x: Tensor, y: Tensor | None = None) -> Tensor:
+        if y is None:
+            raise ValueError("the conditional discriminator needs labels: D(x, y) with y of shape (B,); train it "
+                             "with Trainer(..., labels=labels)")
+        y = _check_labels(y, x.shape[0])
+        return self.body(torch.cat([x.flatten(1), self.embed(y)], dim=1))  # (B, 784 + embed_dim) -> (B, 1)
+
+
+def interpolate(z0: Tensor, z1: Tensor, steps: int = 9, mode: str = "spherical") -> Tensor:
+    """Points on a path from latent vector z0 to z1 (both (d,)): shape (steps, d), endpoints included.
+
+    linear:    z(t) = (1 - t) z0 + t z1
+    spherical: z(t) = sin((1 - t)Ω)/sin Ω · z0 + sin(tΩ)/sin Ω · z1,  cos Ω = z0·z1 / (|z0| |z1|)   (slerp)
+
+    In d = 100 dimensions N(0, I) noise has norm close to √d = 10, and two draws are nearly orthogonal, so the
+    linear midpoint has norm about √(d/2) ≈ 7: a region the generator almost never saw in training. Slerp moves
+    along the great circle instead (White 2016, "Sampling generative networks"); between vectors of equal norm it
+    keeps that norm all the way. Nearly parallel vectors (Ω ≈ 0) fall back to the linear path.
+    """
+    if mode not in ("linear", "spherical"):
+        raise ValueError(f"mode must be 'linear' or 'spherical', got {mode!r}")
+    if z0.shape != z1.shape or z0.ndim != 1:
+        raise ValueError(f"z0 and z1 must be two vectors of the same length, got {tuple(z0.shape)} and "
+                         f"{tuple(z1.shape)}")
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 2:
+        raise ValueError(f"steps must be a whole number >= 2 (both endpoints), got {steps!r}")
+    t = torch.linspace(0, 1, steps, dtype=z0.dtype, device=z0.device)[:, None]  # (steps, 1)
+    if mode == "spherical":
+        cos = torch.dot(z0, z1) / (z0.norm() * z1.norm()).clamp_min(1e-12)
+        omega = torch.arccos(cos.clamp(-1.0, 1.0))
+        if float(omega) > 1e-4:
+            return (torch.sin((1 - t) * omega) * z0 + torch.sin(t * omega) * z1) / torch.sin(omega)
+    return (1 - t) * z0 + t * z1
+
+
+PAIRS["sn_mlp"] = (MLPGenerator, SNMLPDiscriminator)
+PAIRS["sn_dcgan"] = (DCGANGenerator, SNDCGANDiscriminator)
+PAIRS["cgan"] = (ConditionalGenerator, ConditionalDiscriminator)

@@ -613,3 +613,207 @@ def speed_figure(rows: list[dict], loops: tuple[str, ...] = ("classic", "ganedu 
     if title:
         ax.set_title(title, fontsize=9)
     return fig
+
+
+# --- evaluation and stabilisation figures ---
+# Notebooks 07-09 (ganedu.metrics, ganedu.stabilize, the conditional pair). All return ShownFigure at THEORY_DPI.
+
+C_REAL, C_FAKE, C_FLOOR = "tab:blue", "tab:orange", "tab:green"
+
+
+def bars_figure(values: dict[str, float], ylabel: str, floor: float | None = None, floor_label: str = "",
+                title: str = "", log: bool = False, fmt: str = "{:.2f}") -> ShownFigure:
+    """One bar per case (``{case: value}``), the value written on each bar, and an optional reference line
+    (e.g. the real-vs-real floor of the Fréchet distance)."""
+    fig = ShownFigure(figsize=(1.1 * len(values) + 2.0, 3.0))
+    ax = fig.add_subplot()
+    names, vals = list(values), np.asarray([np.nan if v is None else v for v in values.values()], dtype=float)
+    bars = ax.bar(range(len(vals)), np.nan_to_num(vals), color=C_FAKE)
+    for bar, v in zip(bars, vals):
+        ax.annotate("n/a" if not np.isfinite(v) else fmt.format(v), (bar.get_x() + bar.get_width() / 2,
+                    bar.get_height()), ha="center", va="bottom", fontsize=8, xytext=(0, 2), textcoords="offset points")
+    if floor is not None:
+        ax.axhline(floor, color=C_FLOOR, linestyle="--", linewidth=1.2, label=floor_label or "reference")
+        ax.legend(frameon=False, fontsize=8, loc="upper left")
+    ax.set_xticks(range(len(vals)), names, rotation=20, ha="right", fontsize=8)
+    ax.set_ylabel(ylabel)
+    if log:
+        ax.set_yscale("log")
+    ax.grid(alpha=0.25, axis="y")
+    if title:
+        ax.set_title(title, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def class_bars_figure(histograms: dict[str, np.ndarray], title: str = "") -> ShownFigure:
+    """Share of samples read as each digit 0-9, one small panel per case, with the fair share 1/10 dashed."""
+    fig = ShownFigure(figsize=(2.3 * len(histograms), 2.3))
+    axes = np.atleast_1d(fig.subplots(1, len(histograms), sharey=True))
+    for ax, (name, h) in zip(axes, histograms.items()):
+        ax.bar(range(10), np.asarray(h, dtype=float), color=C_FAKE)
+        ax.axhline(0.1, color="gray", linestyle="--", linewidth=0.8)
+        ax.set_xticks(range(10))
+        ax.tick_params(labelsize=7)
+        ax.set_title(name, fontsize=9)
+        ax.set_xlabel("digit", fontsize=8)
+    axes[0].set_ylabel("share of samples")
+    if title:
+        fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def image_rows_figure(rows: dict[str, torch.Tensor | np.ndarray], title: str = "", per_row: int | None = None
+                      ) -> ShownFigure:
+    """One labelled strip of digits per entry (``{label: images (N, 1, 28, 28)}``): cases side by side, latent
+    walks, sample / nearest-neighbour pairs."""
+    n = per_row or max(len(v) for v in rows.values())
+    fig = ShownFigure(figsize=(0.55 * n + 1.6, 0.62 * len(rows) + 0.4))
+    axes = np.atleast_1d(fig.subplots(len(rows), 1))
+    for ax, (label, imgs) in zip(axes, rows.items()):
+        ax.imshow(image_grid(imgs[:n], nrow=n, pad=1), cmap="gray", vmin=0, vmax=255)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        for side in ax.spines.values():
+            side.set_visible(False)
+        ax.set_ylabel(label, rotation=0, ha="right", va="center", fontsize=8)
+    if title:
+        fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def knn_figure(real: np.ndarray, fake: np.ndarray, real_radii: np.ndarray, fake_radii: np.ndarray,
+               title: str = "") -> ShownFigure:
+    """k-NN manifolds in 2D (Kynkäänniemi et al. 2019): left, balls around real points and the fakes that fall
+    in them (precision); right, balls around fakes and the reals they reach (recall). Points inside are filled."""
+    from matplotlib.patches import Circle
+
+    def inside(points, centres, radii):
+        d = np.sqrt(((points[:, None, :] - centres[None, :, :]) ** 2).sum(-1))
+        return (d <= radii[None, :]).any(axis=1)
+
+    fig = ShownFigure(figsize=(8.0, 3.8))
+    left, right = fig.subplots(1, 2, sharex=True, sharey=True)
+    panels = ((left, real, real_radii, C_REAL, fake, C_FAKE, "precision: fakes inside the real manifold"),
+              (right, fake, fake_radii, C_FAKE, real, C_REAL, "recall: reals inside the fake manifold"))
+    for ax, centres, radii, c_ball, points, c_pt, label in panels:
+        for (x, y), r in zip(centres, radii):
+            ax.add_patch(Circle((x, y), r, color=c_ball, alpha=0.12, linewidth=0))
+        ax.scatter(centres[:, 0], centres[:, 1], s=6, color=c_ball)
+        hit = inside(points, centres, radii)
+        ax.scatter(points[hit, 0], points[hit, 1], s=22, color=c_pt, edgecolors="black", linewidths=0.4)
+        ax.scatter(points[~hit, 0], points[~hit, 1], s=22, facecolors="none", edgecolors=c_pt, linewidths=1.0)
+        ax.set_title(f"{label}: {hit.mean():.0%}", fontsize=9)
+        ax.set_aspect("equal")
+        ax.grid(alpha=0.2)
+    if title:
+        fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def ring_panels_figure(samples: dict[str, np.ndarray], centers: np.ndarray, scores: dict[str, str] | None = None,
+                       cols: int = 5, lim: float = 3.0) -> ShownFigure:
+    """Small multiples of generated 2D points (``{name: (N, 2)}``) over the ring's mode centres, one per recipe,
+    each titled with its name and ``scores[name]`` (e.g. "modes 8/8")."""
+    rows = int(np.ceil(len(samples) / cols))
+    fig = ShownFigure(figsize=(2.0 * cols, 2.1 * rows))
+    axes = np.atleast_1d(fig.subplots(rows, cols, sharex=True, sharey=True)).ravel()
+    for ax in axes[len(samples):]:
+        ax.set_axis_off()
+    for ax, (name, pts) in zip(axes, samples.items()):
+        pts = np.asarray(pts, dtype=float).reshape(-1, 2)
+        ax.scatter(centers[:, 0], centers[:, 1], s=40, marker="x", color="black", linewidths=1.0)
+        ax.scatter(pts[:, 0], pts[:, 1], s=2, alpha=0.5, color=C_FAKE)
+        ax.set_xlim(-lim, lim)
+        ax.set_ylim(-lim, lim)
+        ax.set_aspect("equal")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_title(name + (f"\n{scores[name]}" if scores and name in scores else ""), fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def trajectory_figure(curves: dict[str, tuple[np.ndarray, np.ndarray]], ylabel: str, title: str = "",
+                      ylim: tuple[float, float] | None = None, highlight: tuple[str, ...] = ()) -> ShownFigure:
+    """A measured quantity over training, one line per run (``{name: (steps, values)}``); ``highlight`` names are
+    drawn thick, the rest thin, so a few runs stand out of many."""
+    fig = ShownFigure(figsize=(6.5, 3.2))
+    ax = fig.add_subplot()
+    for name, (steps, values) in curves.items():
+        strong = not highlight or name in highlight
+        ax.plot(steps, values, marker="o", markersize=3 if strong else 2, linewidth=2.0 if strong else 0.9,
+                alpha=1.0 if strong else 0.55, label=name)
+    ax.set_xlabel("generator step")
+    ax.set_ylabel(ylabel)
+    if ylim is not None:
+        ax.set_ylim(*ylim)
+    ax.grid(alpha=0.25)
+    ax.legend(frameon=False, fontsize=7, ncol=2, loc="best")
+    if title:
+        ax.set_title(title, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def confusion_figure(matrix: np.ndarray, title: str = "", xlabel: str = "digit the classifier reads",
+                     ylabel: str = "digit asked for") -> ShownFigure:
+    """A 10 x 10 matrix of shares (rows sum to 1), e.g. requested label vs classifier prediction, numbers inside."""
+    m = np.asarray(matrix, dtype=float)
+    fig = ShownFigure(figsize=(4.6, 4.0))
+    ax = fig.add_subplot()
+    im = ax.imshow(m, cmap="Blues", vmin=0, vmax=1)
+    for i in range(m.shape[0]):
+        for j in range(m.shape[1]):
+            if m[i, j] >= 0.005:
+                ax.text(j, i, f"{100 * m[i, j]:.0f}", ha="center", va="center", fontsize=6,
+                        color="white" if m[i, j] > 0.5 else "black")
+    ax.set_xticks(range(m.shape[1]))
+    ax.set_yticks(range(m.shape[0]))
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    fig.colorbar(im, ax=ax, fraction=0.046, label="share")
+    if title:
+        ax.set_title(title, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def lines_figure(x: np.ndarray, ys: dict[str, np.ndarray], xlabel: str, ylabel: str, title: str = "",
+                 hline: float | None = None) -> ShownFigure:
+    """Several curves over one x axis, with an optional dashed reference level."""
+    fig = ShownFigure(figsize=(5.5, 3.0))
+    ax = fig.add_subplot()
+    for label, y in ys.items():
+        ax.plot(x, y, label=label)
+    if hline is not None:
+        ax.axhline(hline, color="gray", linestyle="--", linewidth=0.8)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.grid(alpha=0.25)
+    ax.legend(frameon=False, fontsize=8)
+    if title:
+        ax.set_title(title, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def pictures_figure(pictures: dict[str, np.ndarray], cols: int = 5, title: str = "") -> ShownFigure:
+    """Ready-made grey pictures (``{title: uint8 array (H, W)}``, e.g. stored sample grids) in a titled grid;
+    None entries show as empty panels."""
+    rows = int(np.ceil(len(pictures) / cols))
+    fig = ShownFigure(figsize=(2.1 * cols, 1.3 * rows + 0.4))
+    axes = np.atleast_1d(fig.subplots(rows, cols)).ravel()
+    for ax in axes:
+        ax.set_axis_off()
+    for ax, (name, pic) in zip(axes, pictures.items()):
+        if pic is not None:
+            ax.imshow(pic, cmap="gray", vmin=0, vmax=255)
+        ax.set_title(name, fontsize=8)
+    if title:
+        fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    return fig
