@@ -496,3 +496,23 @@ def test_static_figures_show_themselves_in_a_notebook():
                  d_fake=0.4, time=0.0) for i in range(5)]
     for fig in (plot.curves_figure(rows, title="t"), plot.quality_figure([(10, 50.0, 7), (20, 30.0, 9)])):
         assert bytes(fig._repr_png_()).startswith(b"\x89PNG")
+
+
+def test_real_quality_meter_in_the_dashboard_keeps_the_best_generator():
+    from ganedu import metrics
+
+    torch.manual_seed(0)
+    G = ge.models.MLPGenerator(latent_dim=4, hidden=(8,), out_shape=(1, 28, 28), batchnorm=False)
+    D = ge.models.MLPDiscriminator(hidden=(8,))
+    real = torch.rand(64, 1, 28, 28) * 2 - 1
+    trainer = ge.Trainer(G, D, real, ge.TrainConfig(device="cpu", batch_size=8, lr_g=5e-3))
+    meter = metrics.QualityMeter(real, clf=metrics.Classifier().eval(), every=2, n=32)
+    dash = W.Dashboard(trainer, callbacks=[meter], driver="thread")
+    dash.run(6)
+    assert [h[0] for h in meter.history] == [2, 4, 6]  # measured every 2 steps, never every step
+    assert bytes(dash.quality_image.value).startswith(b"\x89PNG")
+    assert meter.status() in dash.status_html.value  # "quality at step 6: Fréchet distance ... best ... at step"
+    best = meter.best_step
+    assert meter.best_fd == min(h[1] for h in meter.history)
+    assert meter.restore_best(trainer) == best
+    assert all(torch.equal(trainer.G.state_dict()[k], v) for k, v in meter.best_state.items())
