@@ -12,7 +12,7 @@ __version__ = "0.1.0"
 
 _SUBMODULES = {
     "checkpoints", "cli", "config", "data", "dirac", "exercises", "losses", "messages", "metrics", "models",
-    "plot", "theory", "toy", "train", "widgets", "bench", "env",
+    "plot", "stabilize", "theory", "toy", "train", "widgets", "bench", "env",
 }
 _SHORTCUTS = {  # ge.<name> -> module.attribute, for the calls every notebook makes
     "setup": ("env", "setup"),
