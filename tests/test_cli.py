@@ -51,6 +51,7 @@ def test_resume_continues(tmp_path):
         (["train", "--lr-d", "-1", "--out", "x"], "--lr-d: must be a positive number"),
         (["train", "--lr-g", "abc", "--out", "x"], "--lr-g: expected a number"),
         (["train", "--model", "gpt", "--out", "x"], "--model: invalid choice: 'gpt'"),
+        (["train", "--model", "cgan", "--out", "x"], "--model: invalid choice: 'cgan'"),
         (["train", "--loss", "wgan", "--out", "x"], "--loss: invalid choice"),
         (["train", "--steps", "5"], "the following arguments are required: --out"),
         (["sample", "--checkpoint", "c.pt", "--n", "0", "--out", "o.npy"], "--n: must be >= 1"),
