@@ -103,3 +103,14 @@ def mnist_copy(tmp_path: Path) -> Path:
     for name in names:
         shutil.copyfile(data.raw_dir() / name, raw / name)
     return root
+
+
+@pytest.fixture
+def one_thread():
+    """Tiny nets: one thread is faster, and a busy 2-core machine slows 2-thread runs down many times."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)

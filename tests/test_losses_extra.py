@@ -10,6 +10,8 @@ from torch import nn
 from ganedu import losses
 from ganedu.train import TrainConfig, Trainer
 
+pytestmark = pytest.mark.usefixtures("one_thread")  # conftest.py: tiny nets run on one thread
+
 
 def sp(x: float) -> float:  # softplus by hand
     return math.log1p(math.exp(x))
@@ -182,15 +184,6 @@ def test_penalties_leave_inputs_untouched():
 
 
 # --- in the trainer -----------------------------------------------------------------------------------------------
-
-
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Tiny nets: one thread is faster, and a busy 2-core machine slows 2-thread runs down many times."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 def _toy_pair(seed=0):

@@ -10,14 +10,7 @@ from torch import nn
 from ganedu import losses, metrics, models, stabilize
 from ganedu.train import TrainConfig, Trainer
 
-
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Tiny nets: one thread is faster, and a busy 2-core machine slows 2-thread runs down many times."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_thread")  # conftest.py: tiny nets run on one thread
 
 
 # --- EMA --------------------------------------------------------------------------------------------------------
