@@ -184,7 +184,6 @@ class Trainer:
         self._slot = torch.zeros(1, dtype=torch.long, device=self.device)
         self._pending: list[dict] = []  # host halves of rows whose numbers are still on the device
         self._graph_cache: dict[str, torch.cuda.CUDAGraph] = {}
-        self._pools: dict[str, object] = {}
 
         self._history = History()
         self.step_count = 0
