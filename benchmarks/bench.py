@@ -23,7 +23,8 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import ganedu as ge  # noqa: E402
-from ganedu import bench, models  # noqa: E402
+from ganedu import models  # noqa: E402
+from ganedu.lessons import speed as lesson_speed  # noqa: E402
 from ganedu.train import TrainConfig, Trainer  # noqa: E402
 
 
@@ -38,8 +39,9 @@ def speed(args, images, device) -> dict:
     for bs in args.batch_sizes:
         ge.seed_everything(0)
         G, D = models.build(args.model)
-        classic = bench.ClassicLoop(G, D, images, batch_size=bs, device=device)
-        c = bench.steps_per_second(classic.step, device, warmup=args.warmup, steps=args.steps, windows=args.windows)
+        classic = lesson_speed.ClassicLoop(G, D, images, batch_size=bs, device=device)
+        c = lesson_speed.steps_per_second(classic.step, device, warmup=args.warmup, steps=args.steps,
+                                          windows=args.windows)
         row = {"classic": c.median}
         print(f"{args.model} B={bs:<4} classic loop      {c}")
         for label, fast in (("ganedu eager", False), ("ganedu fast", True)):
@@ -48,7 +50,7 @@ def speed(args, images, device) -> dict:
             ge.seed_everything(0)
             G, D = models.build(args.model)
             t = Trainer(G, D, images, TrainConfig(batch_size=bs, device=str(device), fast=fast, tf32=bool(args.tf32)))
-            r = bench.trainer_rate(t, warmup=args.warmup, steps=args.steps, windows=args.windows)
+            r = lesson_speed.trainer_rate(t, warmup=args.warmup, steps=args.steps, windows=args.windows)
             if fast and device.type == "cuda":  # knobs stay live on the graph path: turn them, no re-capture
                 graphs = len(t._graph_cache)
                 t.k, t.lr_d = 3, 1e-4

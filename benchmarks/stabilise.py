@@ -4,9 +4,9 @@
     python benchmarks/stabilise.py --problems ring --seeds 0 1 2 3 4
     python benchmarks/stabilise.py --device cuda --steps 20000 --problems mnist --out runs/stabilise_gpu.json
 
-Each run is ``ganedu.stabilize.run_recipe`` (one recipe, one seed); the JSON file records the command, date,
+Each run is ``ganedu.stabilise.run_recipe`` (one recipe, one seed); the JSON file records the command, date,
 device, software versions, the problems' and recipes' settings, and every outcome (final metrics, the trajectory
-along the way, a few samples). Notebook 08 loads it with ``ge.stabilize.load_results()``.
+along the way, a few samples). Notebook 08 loads it with ``ge.stabilise.load_results()``.
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ import torch
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from ganedu import config, stabilize  # noqa: E402
+from ganedu import config, stabilise  # noqa: E402
 
-DEFAULT_OUT = REPO / "benchmarks" / stabilize.RESULTS_NAME
+DEFAULT_OUT = REPO / "benchmarks" / stabilise.RESULTS_NAME
 
 
 def _cpu_name() -> str:
@@ -56,8 +56,8 @@ def _dumps(result: dict) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--problems", nargs="+", default=list(stabilize.PROBLEMS), choices=list(stabilize.PROBLEMS))
-    parser.add_argument("--recipes", nargs="+", default=list(stabilize.RECIPES), choices=list(stabilize.RECIPES))
+    parser.add_argument("--problems", nargs="+", default=list(stabilise.PROBLEMS), choices=list(stabilise.PROBLEMS))
+    parser.add_argument("--recipes", nargs="+", default=list(stabilise.RECIPES), choices=list(stabilise.RECIPES))
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2], help="seeds for the ring (default 0 1 2)")
     parser.add_argument("--mnist-seeds", nargs="+", type=int, default=[0], help="seeds for MNIST (default 0)")
     parser.add_argument("--steps", type=int, default=None, help="generator steps per run (default: the problem's)")
@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
         kwargs = {"clf": clf} if name == "mnist" else {}
         for r in args.recipes:
             for seed in seeds:
-                o = stabilize.run_recipe(r, name, seed=seed, steps=args.steps, device=args.device, **kwargs)
+                o = stabilise.run_recipe(r, name, seed=seed, steps=args.steps, device=args.device, **kwargs)
                 row = o.to_dict()
                 if seed != seeds[0]:  # the notebook draws the first seed's points; the others only need numbers
                     row["samples"] = None
@@ -99,8 +99,8 @@ def main(argv: list[str] | None = None) -> int:
         "python": platform.python_version(),
         "load_average_at_start": load_start,
         "total_seconds": round(total, 1),
-        "problems": {k: asdict(v) for k, v in stabilize.PROBLEMS.items() if k in args.problems},
-        "recipes": {k: asdict(stabilize.RECIPES[k]) for k in args.recipes},
+        "problems": {k: asdict(v) for k, v in stabilise.PROBLEMS.items() if k in args.problems},
+        "recipes": {k: asdict(stabilise.RECIPES[k]) for k in args.recipes},
         "classifier": None if clf is None else dict(clf.meta),
         "outcomes": outcomes,
     }
@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.write_text(_dumps(result), encoding="utf-8")
     print(f"wrote {args.out} ({args.out.stat().st_size / 1000:.0f} kB) after {total / 60:.1f} min")
     for name in args.problems:
-        print(stabilize.table(outcomes, name))
+        print(stabilise.table(outcomes, name))
     return 0
 
 

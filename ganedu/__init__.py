@@ -10,12 +10,20 @@ import importlib
 
 __version__ = "0.1.0"
 
+# ge.<name> -> the module behind it. The layout shows the layers (docs/ARCHITECTURE.md; tests/test_layers.py):
+# the core library at the top of the package, lesson material in ganedu.lessons, the interface in ganedu.interface.
 _SUBMODULES = {
-    "checkpoints", "cli", "config", "data", "dirac", "exercises", "losses", "messages", "metrics", "models",
-    "plot", "stabilize", "theory", "toy", "train", "widgets", "bench", "env",
+    # core: what a GAN needs, and nothing a lesson or a front end needs
+    "checkpoints": "checkpoints", "config": "config", "data": "data", "losses": "losses", "messages": "messages",
+    "metrics": "metrics", "models": "models", "train": "train",
+    # lessons: the props of one or a few notebooks
+    "theory": "lessons.theory", "dirac": "lessons.dirac", "toy": "lessons.toy", "stabilise": "lessons.stabilise",
+    "speed": "lessons.speed", "exercises": "lessons.exercises",
+    # interface: what a learner touches (dashboards, figures, the setup banner, the command line)
+    "plot": "interface.plot", "widgets": "interface.widgets", "env": "interface.env", "cli": "interface.cli",
 }
 _SHORTCUTS = {  # ge.<name> -> module.attribute, for the calls every notebook makes
-    "setup": ("env", "setup"),
+    "setup": ("interface.env", "setup"),
     "seed_everything": ("config", "seed_everything"),
     "pick_device": ("config", "pick_device"),
     "mnist": ("data", "mnist"),
@@ -23,12 +31,12 @@ _SHORTCUTS = {  # ge.<name> -> module.attribute, for the calls every notebook ma
     "TrainConfig": ("train", "TrainConfig"),
 }
 
-__all__ = sorted(_SUBMODULES | set(_SHORTCUTS))
+__all__ = sorted(set(_SUBMODULES) | set(_SHORTCUTS))
 
 
 def __getattr__(name: str):
     if name in _SUBMODULES:
-        return importlib.import_module(f"{__name__}.{name}")
+        return importlib.import_module(f"{__name__}.{_SUBMODULES[name]}")
     if name in _SHORTCUTS:
         module, attr = _SHORTCUTS[name]
         return getattr(importlib.import_module(f"{__name__}.{module}"), attr)

@@ -1,5 +1,5 @@
-"""``python -m ganedu ...``: see ``ganedu.cli``."""
+"""``python -m ganedu ...``: see ``ganedu.interface.cli``."""
 
-from ganedu.cli import main
+from ganedu.interface.cli import main
 
 raise SystemExit(main())

@@ -10,7 +10,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .messages import msg
+from ..messages import msg
 
 
 @dataclass(frozen=True)
@@ -159,7 +159,7 @@ def check_fd_gaussians(answer) -> bool:
     Σ(√a_i - √b_i)² = (1 - 2)² + (2 - 1)² = 2, so 27 (computed below with ge.metrics.frechet_distance)."""
     import torch
 
-    from . import metrics
+    from .. import metrics
 
     # sample sets whose sample mean and covariance are exactly the two Gaussians' (±1 patterns, scaled)
     signs = torch.tensor([[1.0, 1.0], [1.0, -1.0], [-1.0, 1.0], [-1.0, -1.0]], dtype=torch.float64)
@@ -176,7 +176,7 @@ def check_confidence_half_the_digits(answer) -> bool:
     p(y) is uniform over 5 classes and every KL term is log 5, so exp(log 5) = 5 (ge.metrics.confidence)."""
     import torch
 
-    from . import metrics
+    from .. import metrics
 
     target = metrics.confidence(torch.eye(10)[[0, 1, 2, 3, 4] * 20])
     ok = _near(answer, target)

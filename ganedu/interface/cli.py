@@ -11,9 +11,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from . import checkpoints, config, models
-from .losses import G_LOSSES
-from .train import TrainConfig, Trainer
+from .. import checkpoints, config, models
+from ..losses import G_LOSSES
+from ..train import TrainConfig, Trainer
 
 PROGRESS_EVERY = 0.5  # seconds between progress-bar redraws (each one reads metrics back: one device sync)
 # the CLI trains unconditional pairs; a conditional pair ("cgan") needs labels: see notebook 09
@@ -118,7 +118,8 @@ class _Progress:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from . import data, plot
+    from .. import data
+    from . import plot
 
     images, _ = data.mnist(args.split, root=args.data_root)
     on_cpu = config.pick_device(args.device).type == "cpu"
@@ -165,7 +166,7 @@ def cmd_sample(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from . import data, metrics
+    from .. import data, metrics
 
     real, _ = data.mnist(args.split, root=args.data_root)
     if args.samples:

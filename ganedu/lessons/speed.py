@@ -19,9 +19,9 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
-from . import models
-from .config import pick_device, quick
-from .train import TrainConfig, Trainer
+from .. import models
+from ..config import pick_device, quick
+from ..train import TrainConfig, Trainer
 
 
 def _sync(device: torch.device) -> None:

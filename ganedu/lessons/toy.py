@@ -24,8 +24,8 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
-from .config import quick
-from .messages import msg
+from ..config import quick
+from ..messages import msg
 
 RING_MODES, RING_RADIUS = 8, 2.0  # the 8-Gaussian ring of Metz et al. (2016)
 GRID_SIDE, GRID_SPACING = 5, 2.0  # the 25-Gaussian grid of Srivastava et al. (2017): centres at -4, -2, 0, 2, 4
@@ -182,7 +182,7 @@ def build_gan(latent_dim: int = 2, g_hidden: tuple[int, ...] = (64, 64), d_hidde
     from the data, like a poor generator early in training. Weights come from ``seed`` without touching the
     global random state.
     """
-    from .models import MLPDiscriminator, MLPGenerator
+    from ..models import MLPDiscriminator, MLPGenerator
 
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
@@ -240,7 +240,7 @@ def g_arrows(generator: nn.Module, discriminator: nn.Module, z: Tensor,
     own steepest-descent direction in data space; G's update moves its weights so the samples follow these
     arrows (through the network's Jacobian). Both nets run in eval mode; no weight gets a gradient.
     """
-    from .losses import G_LOSSES
+    from ..losses import G_LOSSES
 
     if loss not in G_LOSSES:
         raise ValueError(msg("bad_loss", value=loss, choices=", ".join(G_LOSSES)))
@@ -321,7 +321,7 @@ _DATA_OF: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # trainer -> 
 def make_trainer(p: Preset | str = "healthy", device: str = "cpu", n_samples: int = 512, **overrides):
     """A fresh ``Trainer`` for a preset (a name or a Preset), on the CPU by default so a seed gives the same run
     on every machine; ``n_samples`` fixed-noise samples are what panels and coverage look at."""
-    from .train import TrainConfig, Trainer
+    from ..train import TrainConfig, Trainer
 
     if "points" in overrides:  # lists from a learner -> the hashable tuples a frozen Preset holds
         overrides["points"] = tuple(tuple(float(v) for v in xy) for xy in np.asarray(overrides["points"], float))
@@ -378,8 +378,8 @@ def race_1d(loss: str = "nonsaturating", steps: int | None = None, g_optimizer: 
     Adam. Returns arrays over generator steps: ``step``, ``g_mean`` (b, the mean of G's samples), ``d_fake``
     (mean D(G(z))) and ``grad`` (|dL_G/db|).
     """
-    from .losses import G_LOSSES, d_loss_bce
-    from .models import MLPDiscriminator
+    from ..losses import G_LOSSES, d_loss_bce
+    from ..models import MLPDiscriminator
 
     if loss not in G_LOSSES:
         raise ValueError(msg("bad_loss", value=loss, choices=", ".join(G_LOSSES)))

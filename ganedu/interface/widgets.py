@@ -34,8 +34,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from . import config, plot
-from .messages import msg
+from .. import config
+from ..messages import msg
+from . import plot
 
 DRIVERS = ("thread", "async", "play")
 REFRESH_S = 0.5  # seconds between redraws: a PNG frame costs ~0.1 s, so at most a few per second, never per step
@@ -415,7 +416,7 @@ class Dashboard:
 
     def save(self, path: str | None = None):
         """Save a checkpoint (works while training: it waits for the step in progress); returns the path."""
-        from . import checkpoints
+        from .. import checkpoints
 
         out = checkpoints.save(self.trainer, path or self.checkpoint)
         self._notice(msg("dash_saved", step=self.trainer.step_count, path=out))

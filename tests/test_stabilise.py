@@ -1,4 +1,4 @@
-"""ganedu.stabilize (EMA, recipes, runner, tables) and the model options it uses: spectral norm, the cGAN pair."""
+"""ganedu.stabilise (EMA, recipes, runner, tables) and the model options it uses: spectral norm, the cGAN pair."""
 
 import json
 import math
@@ -7,7 +7,7 @@ import pytest
 import torch
 from torch import nn
 
-from ganedu import losses, metrics, models, stabilize
+from ganedu import losses, metrics, models, stabilise
 from ganedu.train import TrainConfig, Trainer
 
 pytestmark = pytest.mark.usefixtures("one_thread")  # conftest.py: tiny nets run on one thread
@@ -33,7 +33,7 @@ class Affine(nn.Module):
 
 def test_ema_matches_hand_computation():
     live = Affine(1.0, 0.0)
-    ema = stabilize.EMA(live, decay=0.9, warmup=10.0)
+    ema = stabilise.EMA(live, decay=0.9, warmup=10.0)
     avg = 1.0
     for t, w in enumerate([2.0, 4.0, -1.0], start=1):
         with torch.no_grad():
@@ -50,7 +50,7 @@ def test_ema_matches_hand_computation():
 
 def test_ema_without_warmup_uses_the_decay_from_the_start():
     live = Affine(0.0, 0.0)
-    ema = stabilize.EMA(live, decay=0.5, warmup=None)
+    ema = stabilise.EMA(live, decay=0.5, warmup=None)
     with torch.no_grad():
         live.w.fill_(8.0)
     for want in (4.0, 6.0, 7.0):  # 0.5 * avg + 0.5 * 8
@@ -60,7 +60,7 @@ def test_ema_without_warmup_uses_the_decay_from_the_start():
 
 def test_ema_converges_to_a_constant_generator_and_never_trains():
     live = Affine(3.0, -2.0)
-    ema = stabilize.EMA(Affine(0.0, 0.0), decay=0.99)
+    ema = stabilise.EMA(Affine(0.0, 0.0), decay=0.99)
     for _ in range(2000):
         ema.update(live)
     assert ema.generator.w.item() == pytest.approx(3.0, abs=1e-6)
@@ -75,7 +75,7 @@ def test_ema_as_trainer_callback():
     G, D = toy.build_gan(seed=0)
     trainer = Trainer(G, D, data, TrainConfig(batch_size=32, device="cpu", seed=0))
     path = [[p.detach().clone() for p in G.parameters()]]  # θ_0, θ_1, ... recorded after every step
-    ema, copy0 = stabilize.EMA(trainer.G, decay=0.7, warmup=None), stabilize.EMA(trainer.G, decay=0.0)
+    ema, copy0 = stabilise.EMA(trainer.G, decay=0.7, warmup=None), stabilise.EMA(trainer.G, decay=0.0)
     record = lambda t: path.append([p.detach().clone() for p in t.G.parameters()])
     trainer.train(steps=5, callbacks=[ema, copy0, record])
     assert ema.updates == 5
@@ -93,11 +93,11 @@ def test_ema_as_trainer_callback():
 @pytest.mark.parametrize("decay,warmup", [(1.0, 10.0), (-0.1, 10.0), (0.9, 0.5), ("0.9", None)])
 def test_ema_bad_settings_are_clear_errors(decay, warmup):
     with pytest.raises(ValueError, match="EMA"):
-        stabilize.EMA(Affine(0.0, 0.0), decay=decay, warmup=warmup)
+        stabilise.EMA(Affine(0.0, 0.0), decay=decay, warmup=warmup)
 
 
 def test_ema_of_another_network_is_a_clear_error():
-    ema = stabilize.EMA(Affine(0.0, 0.0))
+    ema = stabilise.EMA(Affine(0.0, 0.0))
     with pytest.raises(ValueError, match="EMA"):
         ema.update(nn.Linear(3, 3))
 
@@ -206,37 +206,37 @@ def test_cgan_trains_in_the_trainer_with_labels():
 
 
 def test_recipe_lookup_and_errors():
-    assert stabilize.recipe("R1").penalty == "r1"
-    assert stabilize.recipe("R1", weight=1.0).weight == 1.0
+    assert stabilise.recipe("R1").penalty == "r1"
+    assert stabilise.recipe("R1", weight=1.0).weight == 1.0
     with pytest.raises(ValueError, match="unknown recipe 'nope'"):
-        stabilize.recipe("nope")
+        stabilise.recipe("nope")
     with pytest.raises(ValueError, match="unknown problem"):
-        stabilize.run_recipe("baseline", "cifar")
+        stabilise.run_recipe("baseline", "cifar")
     with pytest.raises(ValueError, match="unknown penalty"):
-        stabilize.penalty_fn(stabilize.Recipe("x", penalty="l2"))
+        stabilise.penalty_fn(stabilise.Recipe("x", penalty="l2"))
     with pytest.raises(ValueError, match="discriminator loss"):
-        stabilize.build_trainer(stabilize.Recipe("x", d_loss="kl"))
+        stabilise.build_trainer(stabilise.Recipe("x", d_loss="kl"))
 
 
 def test_build_trainer_applies_the_recipe():
-    p = stabilize.PROBLEMS["ring"]
-    t, _ = stabilize.build_trainer("WGAN-GP", "ring", seed=0)
+    p = stabilise.PROBLEMS["ring"]
+    t, _ = stabilise.build_trainer("WGAN-GP", "ring", seed=0)
     assert t.k == 5 and t.loss == "wasserstein" and t.config.betas == (0.0, 0.9)
     assert t.d_loss_fn is losses.d_loss_wasserstein and t.d_penalty is losses.gradient_penalty
     assert t.lr_d == pytest.approx(p.lr) and t.lr_g == pytest.approx(p.g_speedup * p.lr)
-    t, _ = stabilize.build_trainer("TTUR", "ring")
+    t, _ = stabilise.build_trainer("TTUR", "ring")
     assert t.lr_d == pytest.approx(4 * t.lr_g)
-    t, _ = stabilize.build_trainer("spectral norm", "ring")
+    t, _ = stabilise.build_trainer("spectral norm", "ring")
     assert any(hasattr(m, "parametrizations") for m in t.D.modules())
-    t, _ = stabilize.build_trainer(stabilize.recipe("R1", weight=2.5), "ring")
+    t, _ = stabilise.build_trainer(stabilise.recipe("R1", weight=2.5), "ring")
     assert t.d_penalty.keywords == {"gamma": 2.5}
 
 
 def test_every_recipe_runs_on_the_ring_at_tiny_size():
     before = torch.get_rng_state()
-    outcomes = stabilize.compare(problem="ring", seeds=(0,), steps=3)
+    outcomes = stabilise.compare(problem="ring", seeds=(0,), steps=3)
     assert torch.equal(before, torch.get_rng_state())  # the caller's random state is left alone
-    assert [o.recipe for o in outcomes] == list(stabilize.RECIPES)
+    assert [o.recipe for o in outcomes] == list(stabilise.RECIPES)
     for o in outcomes:
         assert o.steps == 3 and 0 <= o.metrics["modes"] <= 8 and len(o.samples) == 400
         assert o.trajectory[-1][0] == 3
@@ -244,11 +244,11 @@ def test_every_recipe_runs_on_the_ring_at_tiny_size():
 
 
 def test_same_seed_same_outcome_and_ema_is_measured():
-    a = stabilize.run_recipe("WGAN-GP", "ring", seed=1, steps=4)
-    b = stabilize.run_recipe("WGAN-GP", "ring", seed=1, steps=4)
+    a = stabilise.run_recipe("WGAN-GP", "ring", seed=1, steps=4)
+    b = stabilise.run_recipe("WGAN-GP", "ring", seed=1, steps=4)
     assert a.metrics == b.metrics and a.samples == b.samples
-    c = stabilize.run_recipe("baseline", "ring", seed=1, steps=4)
-    e = stabilize.run_recipe("EMA of G", "ring", seed=1, steps=4)
+    c = stabilise.run_recipe("baseline", "ring", seed=1, steps=4)
+    e = stabilise.run_recipe("EMA of G", "ring", seed=1, steps=4)
     assert c.trajectory[-1] != e.trajectory[-1] or c.samples != e.samples  # EMA measures the averaged G
 
 
@@ -256,7 +256,7 @@ def test_same_seed_same_outcome_and_ema_is_measured():
 def test_recipes_run_on_mnist_sized_data(name):
     x = torch.rand(120, 1, 28, 28) * 2 - 1  # digit-shaped noise: the code paths, not the quality
     clf = metrics.Classifier()  # untrained: the metrics only need some classifier
-    o = stabilize.run_recipe(name, "mnist", seed=0, steps=2, data=x, clf=clf)
+    o = stabilise.run_recipe(name, "mnist", seed=0, steps=2, data=x, clf=clf)
     assert o.steps == 2 and o.problem == "mnist"
     assert set(o.metrics) >= {"fd", "fd_real_floor", "coverage", "confidence", "precision", "recall"}
     assert o.trajectory[-1][0] == 2 and len(o.trajectory[-1]) == 3
@@ -267,29 +267,29 @@ def test_summarize_and_table_from_hand_made_outcomes():
         return {"recipe": name, "problem": "ring", "seed": seed, "seconds": 2.0, "status": None,
                 "metrics": {"modes": modes, "high_quality": hq}}
 
-    rows = stabilize.summarize([out("a", 0, 8, 0.5), out("a", 1, 6, 0.3), out("b", 0, 1, 0.1)])
+    rows = stabilise.summarize([out("a", 0, 8, 0.5), out("a", 1, 6, 0.3), out("b", 0, 1, 0.1)])
     assert [r["recipe"] for r in rows] == ["a", "b"]
     assert rows[0]["modes"] == pytest.approx(7.0) and rows[0]["modes_per_seed"] == [8, 6]
     assert rows[0]["high_quality"] == pytest.approx(0.4)
-    t = stabilize.table([out("a", 0, 8, 0.5), out("a", 1, 6, 0.3)], "ring", note="n")
+    t = stabilise.table([out("a", 0, 8, 0.5), out("a", 1, 6, 0.3)], "ring", note="n")
     assert "7.0 (8, 6)" in str(t) and "<table>" in t._repr_html_() and "40%" in str(t)
 
 
 def test_summarize_ignores_missing_values():
     o = {"recipe": "x", "problem": "mnist", "seed": 0, "seconds": 1.0, "status": "diverged",
          "metrics": {"fd": None, "coverage": 0}}
-    row = stabilize.summarize([o])[0]
+    row = stabilise.summarize([o])[0]
     assert row["fd"] is None and row["coverage"] == 0 and row["diverged"] == 1
-    assert math.isnan(float("nan")) and "n/a" in str(stabilize.Table([row], "mnist"))
+    assert math.isnan(float("nan")) and "n/a" in str(stabilise.Table([row], "mnist"))
 
 
 def test_recorded_results_load():
-    res = stabilize.load_results()
+    res = stabilise.load_results()
     assert {"command", "date", "device", "outcomes"} <= set(res)
     problems = {o["problem"] for o in res["outcomes"]}
     assert "ring" in problems
     names = {o["recipe"] for o in res["outcomes"]}
-    assert set(stabilize.RECIPES) <= names
+    assert set(stabilise.RECIPES) <= names
 
 
 # --- latent paths (ge.models.interpolate) -------------------------------------------------------------------------
@@ -333,20 +333,20 @@ def test_interpolate_bad_input():
 
 def test_missing_results_file_is_a_clear_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="benchmarks/stabilise.py"):
-        stabilize.load_results(tmp_path / "none.json")  # an explicit path is never downloaded
+        stabilise.load_results(tmp_path / "none.json")  # an explicit path is never downloaded
 
 
 def test_grid_image_and_curve_of_a_recorded_outcome():
-    res = stabilize.load_results()
+    res = stabilise.load_results()
     mnist = [o for o in res["outcomes"] if o["problem"] == "mnist"]
     if not mnist:
         pytest.skip("the recorded file holds no MNIST runs")
-    pic = stabilize.grid_image(mnist[0])
+    pic = stabilise.grid_image(mnist[0])
     assert pic.dtype.name == "uint8" and pic.ndim == 2 and pic.shape[1] > pic.shape[0]  # 4 rows of 8 digits
-    steps, cov = stabilize.curve(mnist[0], "coverage")
+    steps, cov = stabilise.curve(mnist[0], "coverage")
     assert steps[-1] == mnist[0]["steps"] and all(0 <= c <= 10 for c in cov)
     with pytest.raises(ValueError, match="holds fd, coverage"):
-        stabilize.curve(mnist[0], "modes")
+        stabilise.curve(mnist[0], "modes")
 
 
 # --- the 07-09 self-checks registered by these notebooks ----------------------------------------------------------

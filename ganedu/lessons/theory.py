@@ -18,8 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from .config import quick
-from .messages import msg
+from ..config import quick
+from ..messages import msg
 
 ArrayLike = np.ndarray | float
 LOG4 = float(np.log(4.0))  # -V at the global optimum; also the BCE loss of a D that always says 1/2
@@ -219,8 +219,8 @@ def train_discriminator(
     steps of 256 + 256 samples (1-2 s on a laptop CPU; 200 in quick mode) bring D within about 0.05 of D*
     wherever either density has mass (larger steps leave more minibatch noise in D).
     """
-    from .losses import d_loss_bce
-    from .models import MLPDiscriminator
+    from ..losses import d_loss_bce
+    from ..models import MLPDiscriminator
     from .toy import one_thread
 
     steps = quick(600, 200) if steps is None else steps

@@ -27,8 +27,8 @@ from dataclasses import asdict, dataclass, field, replace
 import torch
 from torch import Tensor, nn
 
-from . import config, losses, models
-from .messages import msg
+from .. import config, losses, models
+from ..messages import msg
 
 # ----------------------------------------------------------------------------------------------------------------
 # Generator EMA
@@ -231,7 +231,7 @@ def _seeded(builder: Callable[[], tuple[nn.Module, nn.Module]], seed: int) -> tu
 
 
 def _mnist_digits() -> Tensor:
-    from . import data
+    from .. import data
 
     return data.mnist(data.best_split())[0]
 
@@ -255,7 +255,7 @@ class _Measure:
         self.problem = problem
         self.data = data
         if problem.name == "mnist":
-            from . import metrics
+            from .. import metrics
 
             self.clf = clf or metrics.classifier()
             self.real = data if real is None else real
@@ -277,7 +277,7 @@ class _Measure:
 
             c = toy.coverage(samples, self.data)
             return {"modes": c.modes_hit, "n_modes": c.n_modes, "high_quality": round(c.high_quality, 4)}
-        from . import metrics
+        from .. import metrics
 
         if not torch.isfinite(samples).all():
             return {"fd": None, "fd_real_floor": None, "coverage": 0}
@@ -293,7 +293,7 @@ def build_trainer(r: Recipe | str, problem: str | Problem = "ring", seed: int = 
     ``data_obj`` is the ring's ``toy.Dataset2D``, or the MNIST digits tensor. ``data`` replaces the MNIST digits
     (default: the train split if present, else the test split).
     """
-    from .train import TrainConfig, Trainer
+    from ..train import TrainConfig, Trainer
 
     r, p = recipe(r), _problem(problem)
     _check_recipe(r)
@@ -374,7 +374,7 @@ def watch(r: Recipe | str, problem: str | Problem = "ring", seed: int = 0, steps
         if p.name == "ring":
             points = [[round(float(a), 3), round(float(b), 3)] for a, b in final[:n_points].tolist()]
         elif torch.isfinite(final).all():
-            from . import plot
+            from ..interface import plot
 
             grid = base64.b64encode(plot.grid_png(final[:GRID_SAMPLES], nrow=8, scale=1)).decode("ascii")
         outcome = Outcome(recipe=r.name, problem=p.name, seed=seed, steps=trainer.step_count,
@@ -531,7 +531,7 @@ def load_results(path=None) -> dict:
     import json
     from pathlib import Path
 
-    local = Path(path) if path is not None else Path(__file__).resolve().parents[1] / "benchmarks" / RESULTS_NAME
+    local = Path(path) if path is not None else Path(__file__).resolve().parents[2] / "benchmarks" / RESULTS_NAME
     if local.is_file():
         return json.loads(local.read_text(encoding="utf-8"))
     if path is None and not config.OFFLINE:

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .messages import msg
+from ..messages import msg
 
 LOSSES = ("nonsaturating", "minimax", "wasserstein")
 MODES = ("simultaneous", "alternating")
@@ -69,7 +69,7 @@ def autograd_vector_field(theta: float, psi: float, loss: str = "nonsaturating",
     """The same field from autograd through ``ganedu.losses`` (the oracle for :func:`vector_field`)."""
     import torch
 
-    from . import losses
+    from .. import losses
 
     _check(loss, gamma)
     th = torch.tensor(float(theta), dtype=torch.float64, requires_grad=True)

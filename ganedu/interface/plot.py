@@ -310,7 +310,7 @@ def minimax_figure(p_data, p_g, x: np.ndarray | None = None, others: dict | None
     ``p_data``, ``p_g``: objects with ``.pdf(x)`` (``ge.theory.Mixture``); ``others``: ``{label: D}`` where D is
     an array on ``x`` or a callable x -> D(x) (e.g. a trained discriminator), drawn dashed.
     """
-    from . import theory
+    from ..lessons import theory
 
     x = theory.grid() if x is None else x
     p, q = p_data.pdf(x), p_g.pdf(x)
@@ -405,7 +405,7 @@ def race_figure(curves: dict[str, dict[str, np.ndarray]], keys: tuple[str, ...],
 def dirac_figure(trajectories: dict[str, np.ndarray], loss: str = "nonsaturating", gamma: float = 0.0,
                  lim: float = 2.0, title: str = "") -> ShownFigure:
     """Left: the Dirac-GAN vector field (arrows) with trajectories (theta, psi). Right: distance to (0, 0)."""
-    from . import dirac
+    from ..lessons import dirac
 
     fig = ShownFigure(figsize=(9.0, 4.0))
     left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.2]})
@@ -439,7 +439,7 @@ def dirac_figure(trajectories: dict[str, np.ndarray], loss: str = "nonsaturating
 def eigen_figure(gammas: np.ndarray, loss: str = "nonsaturating", lr: float = 0.1) -> ShownFigure:
     """Left: eigenvalues of the Jacobian in the complex plane as the R1 weight gamma grows. Right: the
     spectral radius of one training step (simultaneous and alternating) against gamma, with the line 1."""
-    from . import dirac
+    from ..lessons import dirac
 
     fig = ShownFigure(figsize=(9.0, 3.6))
     left, right = fig.subplots(1, 2)
@@ -515,7 +515,7 @@ class FieldPanel:
         """Recompute heatmap, fakes, arrows and coverage from ``trainer`` (its G, D, fixed noise, loss)."""
         from contextlib import nullcontext
 
-        from . import toy
+        from ..lessons import toy
 
         data = self.data or toy.dataset_of(trainer)
         limits = data.limits if data is not None else _limits_of(trainer.data)

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import torch
 
-from . import __version__, config, data
-from .messages import msg
+from .. import __version__, config, data
+from ..messages import msg
 
 # Wall time of the MNIST lesson (notebook 05: the MLP GAN until its digits are recognisable), taken from
 # benchmarks/RESULTS.md. PLACEHOLDERS until that file holds the measured numbers; keep each number's hardware.
