@@ -7,7 +7,10 @@ it from plain data, which is what lets ``torch.load(..., weights_only=True)`` re
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 
+import torch
 from torch import Tensor, nn
 
 from .messages import msg
@@ -139,56 +142,12 @@ class DCGANDiscriminator(_Spec):
         return self.net(x)
 
 
-#: Model pairs by name: ``kind -> (generator class, discriminator class)``.
-PAIRS: dict[str, tuple[type[_Spec], type[_Spec]]] = {
-    "mlp": (MLPGenerator, MLPDiscriminator),
-    "dcgan": (DCGANGenerator, DCGANDiscriminator),
-}
-
-
-def _check_kind(kind: str) -> None:
-    if kind not in PAIRS:
-        raise ValueError(msg("bad_model", value=kind, choices=", ".join(sorted(PAIRS))))
-
-
-def build_generator(kind: str = "mlp", **kwargs) -> nn.Module:
-    """The generator of pair ``kind`` ("mlp" or "dcgan"), built with ``kwargs`` (e.g. a saved ``.spec``)."""
-    _check_kind(kind)
-    return PAIRS[kind][0](**kwargs)
-
-
-def build_discriminator(kind: str = "mlp", **kwargs) -> nn.Module:
-    """The discriminator of pair ``kind``, built with ``kwargs``."""
-    _check_kind(kind)
-    return PAIRS[kind][1](**kwargs)
-
-
-def build(kind: str = "mlp", latent_dim: int = 100) -> tuple[nn.Module, nn.Module]:
-    """A fresh (generator, discriminator) pair of ``kind`` for 28x28 MNIST."""
-    return build_generator(kind, latent_dim=latent_dim), build_discriminator(kind)
-
-
-def from_spec(spec: dict, role: str = "generator") -> nn.Module:
-    """Rebuild a net from its ``.spec`` dict (``{"kind": ..., **kwargs}``); ``role`` is "generator" or
-    "discriminator"."""
-    spec = dict(spec)
-    kind = spec.pop("kind", None)
-    _check_kind(kind)
-    if role not in ("generator", "discriminator"):
-        raise ValueError(f"role must be 'generator' or 'discriminator', got {role!r}")
-    return PAIRS[kind][0 if role == "generator" else 1](**spec)
-
-
 def count_parameters(net: nn.Module) -> int:
     """Number of trainable parameters."""
     return sum(p.numel() for p in net.parameters() if p.requires_grad)
 
 
-# ======================================================================================================================
-# --- added for 08-09: spectral normalisation and a conditional pair (ganedu.stabilize, notebooks 08 and 09) ---
-# ======================================================================================================================
-
-import torch  # noqa: E402 - this section's own import, kept here so the code above stays untouched
+# --- spectral normalisation and a conditional pair (notebooks 08 and 09) ---
 
 EMBED_DIM = 16  # width of the learned label embedding of the conditional pair: 10 classes need few dimensions
 SN_LAYERS = (nn.Linear, nn.Conv2d, nn.ConvTranspose2d)  # layers whose weight matrix spectral norm rescales
@@ -320,6 +279,82 @@ def interpolate(z0: Tensor, z1: Tensor, steps: int = 9, mode: str = "spherical")
     return (1 - t) * z0 + t * z1
 
 
-PAIRS["sn_mlp"] = (MLPGenerator, SNMLPDiscriminator)
-PAIRS["sn_dcgan"] = (DCGANGenerator, SNDCGANDiscriminator)
-PAIRS["cgan"] = (ConditionalGenerator, ConditionalDiscriminator)
+#: Model pairs by name: ``kind -> (generator class, discriminator class)``.
+PAIRS: dict[str, tuple[type[_Spec], type[_Spec]]] = {
+    "mlp": (MLPGenerator, MLPDiscriminator),
+    "dcgan": (DCGANGenerator, DCGANDiscriminator),
+    "sn_mlp": (MLPGenerator, SNMLPDiscriminator),
+    "sn_dcgan": (DCGANGenerator, SNDCGANDiscriminator),
+    "cgan": (ConditionalGenerator, ConditionalDiscriminator),
+}
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in PAIRS:
+        raise ValueError(msg("bad_model", value=kind, choices=", ".join(sorted(PAIRS))))
+
+
+def build_generator(kind: str = "mlp", **kwargs) -> nn.Module:
+    """The generator of pair ``kind`` ("mlp" or "dcgan"), built with ``kwargs`` (e.g. a saved ``.spec``)."""
+    _check_kind(kind)
+    return PAIRS[kind][0](**kwargs)
+
+
+def build_discriminator(kind: str = "mlp", **kwargs) -> nn.Module:
+    """The discriminator of pair ``kind``, built with ``kwargs``."""
+    _check_kind(kind)
+    return PAIRS[kind][1](**kwargs)
+
+
+def build(kind: str = "mlp", latent_dim: int = 100) -> tuple[nn.Module, nn.Module]:
+    """A fresh (generator, discriminator) pair of ``kind`` for 28x28 MNIST."""
+    return build_generator(kind, latent_dim=latent_dim), build_discriminator(kind)
+
+
+def from_spec(spec: dict, role: str = "generator") -> nn.Module:
+    """Rebuild a net from its ``.spec`` dict (``{"kind": ..., **kwargs}``); ``role`` is "generator" or
+    "discriminator"."""
+    spec = dict(spec)
+    kind = spec.pop("kind", None)
+    _check_kind(kind)
+    if role not in ("generator", "discriminator"):
+        raise ValueError(f"role must be 'generator' or 'discriminator', got {role!r}")
+    return PAIRS[kind][0 if role == "generator" else 1](**spec)
+
+
+@contextmanager
+def evaluating(*nets: nn.Module) -> Iterator[None]:
+    """Run the block with ``nets`` in eval mode (BatchNorm uses its running statistics), then restore each mode."""
+    modes = [net.training for net in nets]
+    for net in nets:
+        net.eval()
+    try:
+        yield
+    finally:
+        for net, mode in zip(nets, modes):
+            net.train(mode)
+
+
+SAMPLE_SEED = 12345  # noise for measurements comes from its own generator: every run is shown the same z
+
+
+@torch.no_grad()
+def sample(generator: nn.Module, n: int, seed: int = SAMPLE_SEED, labels: Tensor | None = None,
+           batch: int = 1000) -> Tensor:
+    """``n`` outputs of ``generator`` in eval mode, as a float32 CPU tensor, from noise seeded with ``seed``.
+
+    The noise is drawn on the CPU (the same z on every device), then moved to the generator's device in batches
+    of ``batch``. A conditional generator gets ``labels`` (n,), default: classes in turn (0, 1, ..., 9, 0, ...).
+    """
+    device = next(generator.parameters()).device
+    z = torch.randn(n, generator.latent_dim, generator=torch.Generator().manual_seed(seed))
+    conditional = isinstance(generator, ConditionalGenerator)
+    if conditional and labels is None:
+        labels = torch.arange(n) % generator.num_classes
+    chunks = []
+    with evaluating(generator):
+        for i in range(0, n, batch):
+            zb = z[i: i + batch].to(device)
+            out = generator(zb, labels[i: i + batch].to(device)) if conditional else generator(zb)
+            chunks.append(out.float().cpu())
+    return torch.cat(chunks)
