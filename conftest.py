@@ -23,6 +23,16 @@ if not os.environ.get("GANEDU_DATA") and SHARED_DATA.is_dir():
 os.environ.setdefault("GANEDU_QUICK", "1")
 os.environ.setdefault("GANEDU_CACHE", tempfile.mkdtemp(prefix="ganedu-test-cache-"))  # never write into data
 os.environ["GANEDU_OFFLINE"] = "1"  # tests never reach the internet: a missing split fails fast instead
+os.environ["GANEDU_THREADS"] = "fixed"  # the thread policy must not undo the one thread pinned below
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """One PyTorch thread for the whole run, before any test: the nets here are tiny (one thread is as fast), and
+    on a busy shared machine two OpenMP threads ran 4-25x slower than one."""
+    import torch
+
+    torch.set_num_threads(1)
+
 
 # A notebook needs MNIST when its metadata says so ({"ganedu": {"needs_mnist": true}}) or, failing that, when a
 # code cell calls ``mnist(`` (``ge.mnist(...)``, ``ge.data.mnist(...)``).
@@ -107,10 +117,8 @@ def mnist_copy(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def one_thread():
-    """Tiny nets: one thread is faster, and a busy 2-core machine slows 2-thread runs down many times."""
-    import torch
+    """One thread for this test (the whole run has one already, see ``pytest_configure``; kept for old tests)."""
+    from ganedu import config
 
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+    with config.one_thread():
+        yield

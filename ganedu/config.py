@@ -1,25 +1,50 @@
-"""Settings that the whole package shares: quick mode, devices, where data lives, seeding.
+"""Settings that the whole package shares: quick mode, devices, where data and caches live, seeding, threads.
 
-Reading an environment variable is the only thing this module does at import; it creates no folder,
+Reading environment variables is the only thing this module does at import; it creates no folder,
 touches no device and seeds nothing.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import random
+import time
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import torch
 
+from .messages import msg
+
+FLAG_ON = ("1", "true", "yes", "on")  # values of a boolean environment variable that switch it on
+FLAG_OFF = ("", "0", "false", "no", "off")  # ... and those that leave it off (unset counts as "")
+
+
+def _flag(name: str) -> bool:
+    """The boolean environment variable ``name``, parsed strictly (case and spaces ignored).
+
+    Anything neither in FLAG_ON nor in FLAG_OFF warns, naming the variable and the accepted values, and counts as
+    off: a typo must not switch a mode on (``GANEDU_QUICK=off`` used to turn quick mode on).
+    """
+    value = os.environ.get(name, "").strip().lower()
+    if value in FLAG_ON:
+        return True
+    if value not in FLAG_OFF:
+        warnings.warn(msg("config_bad_flag", name=name, value=os.environ[name], on="/".join(FLAG_ON),
+                          off="/".join(v for v in FLAG_OFF if v)), stacklevel=2)
+    return False
+
+
 #: ``GANEDU_QUICK=1`` shrinks steps and sizes everywhere so every notebook runs in seconds (tests, CI).
 #: Read once here; notebooks never test it themselves, they call functions whose defaults honour it.
-QUICK: bool = os.environ.get("GANEDU_QUICK", "").strip().lower() not in ("", "0", "false", "no")
+QUICK: bool = _flag("GANEDU_QUICK")
 
 #: ``GANEDU_OFFLINE=1`` forbids downloads (the test suite sets it: tests never reach the internet).
-OFFLINE: bool = os.environ.get("GANEDU_OFFLINE", "").strip().lower() not in ("", "0", "false", "no")
+OFFLINE: bool = _flag("GANEDU_OFFLINE")
 
 
 def quick(normal, quick_value):
@@ -54,17 +79,32 @@ def pick_device(device: str | torch.device = "auto") -> torch.device:
 
 
 def data_root(root: str | os.PathLike | None = None) -> Path:
-    """Folder that holds ``MNIST/raw``: ``root`` if given, else ``$GANEDU_DATA``, else a per-user cache.
-
-    The cache is ``$XDG_CACHE_HOME/ganedu`` (``~/.cache/ganedu`` by default). Nothing is created here.
+    """Folder that holds ``MNIST/raw`` (read, and downloaded into): ``root`` if given, else ``$GANEDU_DATA``,
+    else the per-user ``_user_cache()``. Nothing is created here. It only says where digits are read from:
+    caches of derived files (the metrics classifier) go to :func:`cache_dir`, since a data folder is often
+    read-only (a shared folder on JupyterHub).
     """
     if root is not None:
         return Path(root).expanduser()
     env = os.environ.get("GANEDU_DATA")
     if env:
         return Path(env).expanduser()
+    return _user_cache()
+
+
+def _user_cache() -> Path:
+    """``$XDG_CACHE_HOME/ganedu``, or ``~/.cache/ganedu``: the user's own, writable cache folder."""
     cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(cache) / "ganedu"
+    return Path(cache).expanduser() / "ganedu"
+
+
+def cache_dir() -> Path:
+    """Where ganedu writes files it can always rebuild (the metrics classifier): ``$GANEDU_CACHE`` if set, else
+    ``$XDG_CACHE_HOME/ganedu`` or ``~/.cache/ganedu``. Never the data folder, whatever data root is in use.
+    Nothing is created here; callers that cannot write there carry on without caching.
+    """
+    env = os.environ.get("GANEDU_CACHE")
+    return Path(env).expanduser() if env else _user_cache()
 
 
 def seed_everything(seed: int) -> int:
@@ -110,9 +150,119 @@ def one_thread() -> Iterator[None]:
         torch.set_num_threads(before)
 
 
-def adapt_threads() -> int:
-    """Apply the CPU-thread policy for training loops and return the thread count in force.
+# --------------------------------------------------------------------------------------------------------------
+# CPU threads: use every core when the machine is ours, one thread when others need the CPU too
+# --------------------------------------------------------------------------------------------------------------
+# Measured on 2 cores (train --max-seconds 20, the MLP pair): alone, 2 threads run 56-61 steps/s and 1 thread 40;
+# two runs at once with 2 threads each fall to 9-13 steps/s each (OpenMP threads wait for a core that the other
+# run holds), with 1 thread each both keep 40; beside a busy process, 2 threads crawl at 1.3 steps/s, 1 at 41.
 
-    Training loops call this often (it is cheap); the policy decides how many intra-op threads to use.
+CHECK_EVERY_S = 1.5  # seconds between two real checks of the machine's load: adapt_threads is called every step
+BUSY_CORES = 0.5  # CPU load of other processes (in cores) that counts as a core taken
+
+
+def cpu_quota(cgroup: Path = Path("/sys/fs/cgroup")) -> int | None:
+    """Cores allowed by a cgroup v2 (``cpu.max``) or v1 (``cfs_quota_us``) limit, rounded up; None if unlimited."""
+    try:
+        quota, period = (cgroup / "cpu.max").read_text().split()[:2]
+        return None if quota == "max" else max(1, -(-int(quota) // int(period)))
+    except (OSError, ValueError):
+        pass
+    try:
+        quota = int((cgroup / "cpu" / "cpu.cfs_quota_us").read_text())  # -1 means no limit
+        period = int((cgroup / "cpu" / "cpu.cfs_period_us").read_text())
+        return max(1, -(-quota // period)) if quota > 0 and period > 0 else None
+    except (OSError, ValueError):
+        return None
+
+
+def cpu_cores() -> int:
+    """CPU cores this process may really use: the scheduler affinity, capped by a container's CPU quota."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    quota = cpu_quota()
+    return max(1, min(cores, quota)) if quota else max(1, cores)
+
+
+def thread_policy(cores: int, other_load: float, current: int) -> int:
+    """Intra-op threads to use on ``cores`` cores while other processes keep ``other_load`` cores busy, given the
+    ``current`` count.
+
+    All cores when the rest of the machine is idle (single-user speed); one thread as soon as another process
+    takes about half a core or more (``BUSY_CORES``): more threads than free cores make every thread wait for the
+    slowest, which cost 4-30x on a 2-core machine, while one thread per run shares it fairly. Going back up needs
+    the others below half that load, so a load near the limit does not flip the count at every check.
     """
-    return torch.get_num_threads()
+    cores = max(1, cores)
+    if other_load >= BUSY_CORES:
+        return 1
+    if current < cores and other_load >= BUSY_CORES / 2:
+        return max(1, current)  # in between: keep the count we have
+    return cores
+
+
+@dataclass
+class _LoadProbe:
+    """The last reading of :func:`adapt_threads`: when, the machine's CPU seconds, and ours."""
+
+    wall: float = -math.inf  # time.monotonic() of the last real check
+    machine: float | None = None  # CPU seconds the cores we run on had used, all processes together
+    own: float = 0.0  # CPU seconds this process had used (time.process_time)
+
+
+_PROBE = _LoadProbe()
+
+
+def _machine_cpu_seconds() -> float | None:
+    """CPU seconds used so far by everything that competes with us: the container's cgroup when a quota is set,
+    else the cores of our affinity set (from /proc/stat). None where neither can be read (not Linux)."""
+    if cpu_quota() is not None:
+        for name, key, scale in (("cpu.stat", "usage_usec", 1e-6), ("cpuacct/cpuacct.usage", None, 1e-9)):
+            try:
+                text = (Path("/sys/fs/cgroup") / name).read_text()
+            except OSError:
+                continue
+            if key is None:
+                return int(text) * scale
+            for line in text.splitlines():
+                if line.startswith(key + " "):
+                    return int(line.split()[1]) * scale
+    try:
+        cpus = os.sched_getaffinity(0)
+        lines = Path("/proc/stat").read_text().splitlines()
+        ticks = os.sysconf("SC_CLK_TCK")
+    except (OSError, AttributeError, ValueError):
+        return None
+    busy = 0
+    for line in lines:
+        name, *fields = line.split()
+        if name.startswith("cpu") and name[3:].isdigit() and int(name[3:]) in cpus:
+            user, nice, system, _idle, _iowait, irq, softirq = (int(v) for v in fields[:7])
+            busy += user + nice + system + irq + softirq
+    return busy / ticks
+
+
+def adapt_threads(clock=time.monotonic) -> int:
+    """Apply the CPU-thread policy (:func:`thread_policy`) and return the thread count in force.
+
+    Training loops call this every step, so it only looks at the machine every ``CHECK_EVERY_S`` seconds (one
+    clock read otherwise). The load of *other* processes over the last interval is the machine's CPU time minus
+    this process's own. ``GANEDU_THREADS=fixed`` turns the policy off (benchmarks compare with it), and where the
+    load cannot be read (not Linux) the thread count stays as it is. ``torch.set_num_threads`` is process-wide.
+    """
+    now = clock()
+    if now - _PROBE.wall < CHECK_EVERY_S:
+        return torch.get_num_threads()
+    if os.environ.get("GANEDU_THREADS", "auto").strip().lower() == "fixed":
+        _PROBE.wall = now
+        return torch.get_num_threads()
+    machine, own = _machine_cpu_seconds(), time.process_time()
+    last_wall, last_machine, last_own = _PROBE.wall, _PROBE.machine, _PROBE.own
+    _PROBE.wall, _PROBE.machine, _PROBE.own = now, machine, own
+    current = torch.get_num_threads()
+    if machine is None or last_machine is None or not math.isfinite(last_wall):
+        return current  # first look, or no way to read the load: nothing to compare with yet
+    other = max(0.0, (machine - last_machine) - (own - last_own)) / max(now - last_wall, 1e-9)  # in cores
+    threads = thread_policy(cpu_cores(), other, current)
+    if threads != current:
+        torch.set_num_threads(threads)
+    return threads

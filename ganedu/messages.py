@@ -270,6 +270,15 @@ EN: dict[str, str] = {
     # --- exercises (ganedu.checks) ---
     "check_ok": "Correct! {detail}",
     "check_wrong": "Not yet: {detail}",
+    # --- metrics: classifier cache, config switches ---
+    "config_bad_flag": (
+        "{name}={value!r} is not understood and counts as off: use one of {on} to switch it on, or {off} (or leave "
+        "it unset) for off"
+    ),
+    "metrics_cache_unwritable": (
+        "Warning: cannot write the classifier cache {path} ({reason}); using the classifier without caching it, so "
+        "the next session trains it again. Set GANEDU_CACHE to a folder you can write to."
+    ),
 }
 
 TABLES: dict[str, dict[str, str]] = {"en": EN}

@@ -1,0 +1,149 @@
+"""ganedu.config: strict boolean switches, the cache folder, and the CPU-thread policy.
+
+Oracles: the accepted spellings listed in the brief of issue 10, hand-made decisions of the thread policy, and a fake
+clock and fake load readings for the rate limit of ``adapt_threads``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+import pytest
+import torch
+
+from ganedu import config
+
+
+@pytest.mark.parametrize("value", ["1", "true", "YES", " on ", "True"])
+def test_flag_on(monkeypatch, value):
+    monkeypatch.setenv("GANEDU_X", value)
+    assert config._flag("GANEDU_X") is True
+
+
+@pytest.mark.parametrize("value", ["", "0", "false", "No", "off", " OFF "])
+def test_flag_off(monkeypatch, value):
+    monkeypatch.setenv("GANEDU_X", value)
+    assert config._flag("GANEDU_X") is False
+
+
+def test_flag_unset_is_off(monkeypatch):
+    monkeypatch.delenv("GANEDU_X", raising=False)
+    assert config._flag("GANEDU_X") is False
+
+
+def test_flag_typo_warns_naming_the_variable_and_counts_as_off(monkeypatch):
+    monkeypatch.setenv("GANEDU_X", "maybe")
+    with pytest.warns(UserWarning, match=r"GANEDU_X='maybe'.*1/true/yes/on.*0/false/no/off"):
+        assert config._flag("GANEDU_X") is False
+
+
+def test_quick_off_means_off_at_import(monkeypatch):
+    monkeypatch.setenv("GANEDU_QUICK", "off")
+    monkeypatch.setenv("GANEDU_OFFLINE", "off")
+    try:
+        importlib.reload(config)
+        assert config.QUICK is False and config.OFFLINE is False
+        monkeypatch.setenv("GANEDU_QUICK", "on")
+        importlib.reload(config)
+        assert config.QUICK is True
+    finally:
+        monkeypatch.undo()
+        importlib.reload(config)  # back to the session's settings for the other tests
+
+
+def test_cache_dir_rule(monkeypatch, tmp_path):
+    monkeypatch.setenv("GANEDU_CACHE", str(tmp_path / "c"))
+    monkeypatch.setenv("GANEDU_DATA", str(tmp_path / "data"))
+    assert config.cache_dir() == tmp_path / "c"  # never the data folder
+    monkeypatch.delenv("GANEDU_CACHE")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert config.cache_dir() == tmp_path / "xdg" / "ganedu"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    assert config.cache_dir() == Path.home() / ".cache" / "ganedu"
+    assert config.data_root(tmp_path / "r") == tmp_path / "r" and config.data_root() == tmp_path / "data"
+
+
+@pytest.mark.parametrize(("cores", "other", "current", "want"), [
+    (2, 0.0, 2, 2),  # alone: every core
+    (2, 0.0, 1, 2),  # the other run ended: back up
+    (2, 1.0, 2, 1),  # another run or a busy process on one core: one thread
+    (2, 2.0, 1, 1),
+    (8, 0.6, 8, 1),  # half a core taken is enough to step down
+    (2, 0.3, 1, 1),  # between the limits: keep what we have (no flapping)
+    (2, 0.3, 2, 2),
+    (2, 0.1, 1, 2),  # clearly idle again
+    (1, 0.0, 4, 1),  # never more threads than cores
+    (0, 0.0, 1, 1),  # a broken core count still gives one thread
+])
+def test_thread_policy_hand_cases(cores, other, current, want):
+    assert config.thread_policy(cores, other, current) == want
+
+
+def test_cpu_quota_reads_cgroup_v2_and_v1(tmp_path):
+    assert config.cpu_quota(tmp_path) is None
+    (tmp_path / "cpu.max").write_text("150000 100000\n")
+    assert config.cpu_quota(tmp_path) == 2  # 1.5 cores, rounded up
+    (tmp_path / "cpu.max").write_text("max 100000\n")
+    assert config.cpu_quota(tmp_path) is None
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def probe(monkeypatch):
+    """A fresh probe, the policy on, 2 cores, and fake load readings; restores the thread count afterwards."""
+    monkeypatch.setattr(config, "_PROBE", config._LoadProbe())
+    monkeypatch.setenv("GANEDU_THREADS", "auto")
+    monkeypatch.setattr(config, "cpu_cores", lambda: 2)
+    readings = {"machine": 0.0, "own": 0.0, "calls": 0}
+
+    def machine() -> float:
+        readings["calls"] += 1
+        return readings["machine"]
+
+    monkeypatch.setattr(config, "_machine_cpu_seconds", machine)
+    monkeypatch.setattr(config.time, "process_time", lambda: readings["own"])
+    before = torch.get_num_threads()
+    yield readings
+    torch.set_num_threads(before)
+
+
+def test_adapt_threads_is_rate_limited_and_follows_the_load(probe):
+    clock = FakeClock()
+    torch.set_num_threads(2)
+    assert config.adapt_threads(clock) == 2 and probe["calls"] == 1  # first look: nothing to compare yet
+    for _ in range(100):  # every training step within CHECK_EVERY_S: no reading at all
+        clock.now += 0.01
+        config.adapt_threads(clock)
+    assert probe["calls"] == 1
+    clock.now += config.CHECK_EVERY_S
+    probe["machine"] += 2.0 * 2.5  # 2 cores busy for the last 2.5 s, of which we used 1 core: others 1 core
+    probe["own"] += 1.0 * 2.5
+    assert config.adapt_threads(clock) == 1 and torch.get_num_threads() == 1 and probe["calls"] == 2
+    clock.now += 2.0
+    probe["machine"] += 0.9 * 2.0  # only our own single thread runs now
+    probe["own"] += 0.9 * 2.0
+    assert config.adapt_threads(clock) == 2 and torch.get_num_threads() == 2
+
+
+def test_adapt_threads_fixed_or_unreadable_keeps_the_count(probe, monkeypatch):
+    clock = FakeClock()
+    torch.set_num_threads(2)
+    monkeypatch.setenv("GANEDU_THREADS", "fixed")
+    for _ in range(3):
+        clock.now += 5
+        probe["machine"] += 10.0  # a fully busy machine would mean one thread, but the policy is off
+        assert config.adapt_threads(clock) == 2
+    assert probe["calls"] == 0
+    monkeypatch.setenv("GANEDU_THREADS", "auto")
+    monkeypatch.setattr(config, "_machine_cpu_seconds", lambda: None)  # not Linux
+    for _ in range(3):
+        clock.now += 5
+        assert config.adapt_threads(clock) == 2
