@@ -2,18 +2,21 @@
 
 Everything here except :func:`classifier` (which reads data and a cache file) is a pure function of tensors:
 
-- :class:`Classifier`, :func:`train_classifier`, :func:`classifier`: a small CNN that reads digits; its 128
-  penultimate pre-activations are the *features* the distances below are measured in.
+- :class:`Classifier`, :func:`train_classifier`, :func:`classifier`: a small CNN that reads digits (and says "not a
+  digit" for noise, blank and scrambled images); its 128 penultimate pre-activations are the *features* the
+  distances below are measured in. :func:`classifier` caches it under ``config.cache_dir()``.
 - :func:`frechet_distance`: the Fréchet distance between Gaussians fitted to two feature sets (Heusel et al. 2017,
   who used Inception-v3 features and called it FID; ours uses the MNIST classifier, so its numbers are on another
   scale and never comparable with published FIDs).
-- :func:`coverage`, :func:`class_histogram`: how many digit classes appear; :func:`confidence`: an
-  Inception-score-like number (Salimans et al. 2016) between 1 and 10.
+- :func:`coverage`, :func:`class_histogram`: how many digit classes appear, counting only samples that
+  :func:`digit_mask` accepts as digits; :func:`confidence`: an Inception-score-like number (Salimans et al. 2016)
+  between 1 and 10.
 - :func:`precision_recall`: k-nearest-neighbour manifolds (Kynkäänniemi et al. 2019): are samples realistic
   (precision), and is all of the real data reached (recall)?
 - :func:`memorization`: are samples near-copies of training digits?
 - :func:`evaluate`: all of the above in one dict, with the real-vs-real floor beside the Fréchet distance.
-- :class:`QualityMeter`: a trainer callback that measures every few hundred steps and keeps the best generator.
+- :class:`QualityMeter`: a trainer callback that measures every few hundred steps and keeps the best generator;
+  :data:`GOOD` and :data:`RECOGNIZABLE` are quality levels in units of the classifier's real-vs-real floor.
 """
 
 from __future__ import annotations
@@ -192,6 +195,7 @@ def train_classifier(
             loss.backward()
             opt.step()
             sched.step()
+            config.adapt_threads()  # the package's CPU-thread policy, as in every training loop
         if verbose:
             print(f"epoch {epoch + 1}/{epochs}: loss {loss.item():.3f}")
     clf.eval()
@@ -625,6 +629,7 @@ def evaluate(samples, real, clf: Classifier | None = None, n: int | None = None,
     digits B: what a perfect generator drawing fresh digits would score at this n. ``fd`` close to the floor is as
     good as it gets; FDs measured at different n are not comparable (the bias shrinks roughly like 1/n).
     ``train``: the digits the generator was trained on, for the memorization check (default: ``real``).
+    Coverage and histogram count only samples that :func:`digit_mask` accepts: noise reads as no class.
     Keys: n, fd, fd_real_floor, coverage, confidence, max_prob, precision, recall, memorization, histogram.
     """
     x = _check_images(samples, "samples")
@@ -733,8 +738,10 @@ class QualityMeter:
     """``fn(trainer)`` callback: every ``every`` steps, FD and coverage of ``n`` samples; keeps the best generator.
 
     ``history`` is a list of (step, fd, coverage); ``floor`` is the FD of ``n`` held-out real digits, the value a
-    perfect generator would show. The real features' Gaussian is fitted once, at construction, so
-    each measurement costs one classifier pass over ``n`` samples plus a 128x128 eigendecomposition.
+    perfect generator would show under this protocol (about half the classifier's ``fd_floor``, which compares two
+    sets of only ``FLOOR_N`` digits; the thresholds :data:`GOOD` and :data:`RECOGNIZABLE` use ``clf.fd_floor``).
+    The real features' Gaussian is fitted once, at construction, so each measurement costs one classifier pass
+    over ``n`` samples plus a 128x128 eigendecomposition.
     The best generator (lowest FD so far) is kept as a CPU copy of its state_dict; :meth:`restore_best` puts it
     back, so a later collapse never destroys the best result.
     """
