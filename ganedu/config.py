@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import os
 import random
+import threading
 import time
 import warnings
 from collections.abc import Iterator
@@ -209,7 +210,15 @@ class _LoadProbe:
     own: float = 0.0  # CPU seconds this process had used (time.process_time)
 
 
-_PROBE = _LoadProbe()
+_LOCAL = threading.local()  # one probe per thread: OpenMP thread counts belong to the thread that sets them
+
+
+def _probe() -> _LoadProbe:
+    """The calling thread's probe (a dashboard trains in its own thread, beside the kernel's)."""
+    probe = getattr(_LOCAL, "probe", None)
+    if probe is None:
+        probe = _LOCAL.probe = _LoadProbe()
+    return probe
 
 
 def _machine_cpu_seconds() -> float | None:
@@ -247,17 +256,18 @@ def adapt_threads(clock=time.monotonic) -> int:
     Training loops call this every step, so it only looks at the machine every ``CHECK_EVERY_S`` seconds (one
     clock read otherwise). The load of *other* processes over the last interval is the machine's CPU time minus
     this process's own. ``GANEDU_THREADS=fixed`` turns the policy off (benchmarks compare with it), and where the
-    load cannot be read (not Linux) the thread count stays as it is. ``torch.set_num_threads`` is process-wide.
+    load cannot be read (not Linux) the thread count stays as it is. The count is set for the calling thread
+    (OpenMP keeps one per thread), which is why training loops call this from the thread that trains.
     """
-    now = clock()
-    if now - _PROBE.wall < CHECK_EVERY_S:
+    probe, now = _probe(), clock()
+    if now - probe.wall < CHECK_EVERY_S:
         return torch.get_num_threads()
     if os.environ.get("GANEDU_THREADS", "auto").strip().lower() == "fixed":
-        _PROBE.wall = now
+        probe.wall = now
         return torch.get_num_threads()
     machine, own = _machine_cpu_seconds(), time.process_time()
-    last_wall, last_machine, last_own = _PROBE.wall, _PROBE.machine, _PROBE.own
-    _PROBE.wall, _PROBE.machine, _PROBE.own = now, machine, own
+    last_wall, last_machine, last_own = probe.wall, probe.machine, probe.own
+    probe.wall, probe.machine, probe.own = now, machine, own
     current = torch.get_num_threads()
     if machine is None or last_machine is None or not math.isfinite(last_wall):
         return current  # first look, or no way to read the load: nothing to compare with yet

@@ -7,6 +7,7 @@ clock and fake load readings for the rate limit of ``adapt_threads``.
 from __future__ import annotations
 
 import importlib
+import threading
 from pathlib import Path
 
 import pytest
@@ -99,7 +100,7 @@ class FakeClock:
 @pytest.fixture
 def probe(monkeypatch):
     """A fresh probe, the policy on, 2 cores, and fake load readings; restores the thread count afterwards."""
-    monkeypatch.setattr(config, "_PROBE", config._LoadProbe())
+    monkeypatch.setattr(config, "_LOCAL", threading.local())  # a fresh probe
     monkeypatch.setenv("GANEDU_THREADS", "auto")
     monkeypatch.setattr(config, "cpu_cores", lambda: 2)
     readings = {"machine": 0.0, "own": 0.0, "calls": 0}
@@ -147,3 +148,14 @@ def test_adapt_threads_fixed_or_unreadable_keeps_the_count(probe, monkeypatch):
     for _ in range(3):
         clock.now += 5
         assert config.adapt_threads(clock) == 2
+
+
+def test_each_thread_has_its_own_probe(probe):
+    clock = FakeClock()
+    config.adapt_threads(clock)
+    config.adapt_threads(clock)  # rate-limited in this thread
+    assert probe["calls"] == 1
+    other = threading.Thread(target=config.adapt_threads, args=(clock,))
+    other.start()
+    other.join()
+    assert probe["calls"] == 2  # a dashboard's training thread takes its own first look (OpenMP counts are per thread)
