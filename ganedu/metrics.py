@@ -798,6 +798,14 @@ class QualityMeter:
         _generator(trainer).load_state_dict(self.best_state)
         return self.best_step
 
+    def reached(self, level: Threshold) -> bool:
+        """Whether the latest measurement is at quality ``level`` (:data:`GOOD`, :data:`RECOGNIZABLE`) for this
+        meter's classifier; False before the first measurement."""
+        if not self.history:
+            return False
+        _, fd, cov = self.history[-1]
+        return level.reached(fd, cov, floor=float(self.clf.fd_floor))
+
     @property
     def last(self) -> tuple[int, float, int] | None:
         """The latest (step, fd, coverage), or None before the first measurement."""

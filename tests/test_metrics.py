@@ -484,6 +484,14 @@ def test_thresholds_pass_real_digits_with_margin_and_fail_degraded_ones(clf, dig
         assert not M.GOOD.reached(*meter.measure(worse), floor=floor)
     assert not M.RECOGNIZABLE.reached(*meter.measure(M.degrade(x[5000:6000], blur=2.0)), floor=floor)
     assert not M.RECOGNIZABLE.reached(*meter.measure(x[5000:6000][y[5000:6000] != 3]), floor=floor)  # no 3s
+    trainer = FakeTrainer(x[5000:6000])
+    assert not meter.reached(M.GOOD)  # nothing measured yet
+    trainer.step_count = 1
+    meter(trainer)
+    assert meter.reached(M.GOOD) and meter.reached(M.RECOGNIZABLE)
+    trainer.pool, trainer.step_count = M.degrade(x[5000:6000], blur=2.0), 2
+    meter(trainer)
+    assert not meter.reached(M.RECOGNIZABLE)
 
 
 # --- the live quality meter --------------------------------------------------------------------------------------
