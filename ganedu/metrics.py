@@ -56,7 +56,7 @@ class Classifier(nn.Module):
     Two 4x4 stride-2 convolutions (16 and 32 channels, ReLU: 28 -> 14 -> 7, the downsampling of the DCGAN
     discriminator), then 1568 -> 128 -> 10. 211 k parameters, ~1.3 MFLOP per digit. Trained by
     :func:`train_classifier` on 8 k test digits it reads the other 2 k with 98.7% accuracy (the train split's
-    60 k should give ~99%). Small on purpose: its recipe takes ~20-25 s on one or two idle CPU cores, and reading
+    60 k should give ~99%). Small on purpose: its recipe takes ~25-30 s on one or two idle CPU cores, and reading
     digits needs no more. (3x3 convs with max-pooling gained 0.2% accuracy for twice the time.)
 
     The features are the penultimate layer *before* its ReLU. After the ReLU, images the classifier cannot read
@@ -308,7 +308,9 @@ def classifier(root: str | os.PathLike | None = None, split: str = "train", cach
         raise ValueError(msg("data_bad_split", split=split))
     path = cache_path()
     key = (str(path), split)
-    clf = (_MEMORY.get(key) or _load_cached(path, split, root)) if cache else None
+    clf = None
+    if cache:
+        clf = _MEMORY[key] if key in _MEMORY else _load_cached(path, split, root)
     if clf is None:
         clf = _train(split, root, path if cache else None)
         if cache:
