@@ -7,6 +7,7 @@ The same file runs under Colab's versions (ipywidgets 7.7, ipykernel 6.17) via t
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import math
 import sys
@@ -55,6 +56,24 @@ def slow_steps(trainer: ge.Trainer, seconds: float = 0.01) -> None:
         step()
 
     trainer.step = slow
+
+
+def long_step(monkeypatch, trainer: ge.Trainer, after: int, hold_lock: bool):
+    """Make the step after ``after`` steps wait for the returned ``release`` event (WAIT_S at most): a step far
+    longer than the kernel may wait. ``entered`` is set once it waits; ``waited`` then gets True (released) or
+    False (gave up). ``hold_lock``: wait inside the trainer's lock, as a real long step does."""
+    entered, release, waited = threading.Event(), threading.Event(), []
+    step = trainer.step
+
+    def long() -> None:
+        with trainer.lock if hold_lock else contextlib.nullcontext():
+            if trainer.step_count == after and not release.is_set():
+                entered.set()
+                waited.append(release.wait(WAIT_S))
+            step()
+
+    monkeypatch.setattr(trainer, "step", long)
+    return entered, release, waited
 
 
 @pytest.fixture(autouse=True)
@@ -196,18 +215,7 @@ def test_a_new_dashboard_stops_and_joins_the_old_run():
 def test_rerunning_the_cell_during_a_long_step_never_blocks_the_kernel(monkeypatch):
     monkeypatch.setattr(W, "STOP_WAIT_S", KERNEL_WAIT_S)  # the shipped bound, not the tests' generous one
     trainer = tiny_trainer()
-    entered, release = threading.Event(), threading.Event()
-    waited = []  # filled when the long step stops waiting: by release (True) or after WAIT_S (False)
-    step = trainer.step
-
-    def long_step() -> None:  # step 4 holds the trainer far longer than the kernel may wait
-        with trainer.lock:
-            if trainer.step_count == 3 and not release.is_set():
-                entered.set()
-                waited.append(release.wait(WAIT_S))
-            step()
-
-    monkeypatch.setattr(trainer, "step", long_step)
+    entered, release, waited = long_step(monkeypatch, trainer, after=3, hold_lock=True)
     seen = []
     old = W.Dashboard(trainer, driver="thread", callbacks=[lambda t: seen.append(t.step_count)])
     old.start()
@@ -231,16 +239,7 @@ def test_rerunning_the_cell_during_a_long_step_never_blocks_the_kernel(monkeypat
 def test_pause_during_a_long_step_returns_and_says_so(monkeypatch):
     monkeypatch.setattr(W, "STOP_WAIT_S", KERNEL_WAIT_S)
     trainer = tiny_trainer()
-    entered, release = threading.Event(), threading.Event()
-    step = trainer.step
-
-    def long_step() -> None:
-        if trainer.step_count == 2 and not release.is_set():
-            entered.set()
-            release.wait(WAIT_S)
-        step()
-
-    monkeypatch.setattr(trainer, "step", long_step)
+    entered, release, _waited = long_step(monkeypatch, trainer, after=2, hold_lock=False)
     dash = W.Dashboard(trainer, driver="thread")
     dash.start()
     assert entered.wait(WAIT_S)

@@ -42,6 +42,8 @@ from ..messages import EN, msg
 from . import plot
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import ipywidgets
     from IPython.display import Image
     from matplotlib.figure import Figure
@@ -484,13 +486,13 @@ class Dashboard:
             self.redraw(force=True, sync=True)
             self._notice(msg("dash_reset_done", step=self.trainer.step_count))
 
-    def save(self, path: str | None = None) -> str:
+    def save(self, path: str | None = None) -> Path:
         """Save a checkpoint (works while training: it waits for the step in progress); returns the path."""
         from .. import checkpoints
 
         out = checkpoints.save(self.trainer, path or self.checkpoint)
         self._notice(msg("dash_saved", step=self.trainer.step_count, path=out))
-        return str(out)
+        return out
 
     # ----- the loop ---------------------------------------------------------------------------------------------------
     def _open_run(self) -> int:
