@@ -279,6 +279,21 @@ EN: dict[str, str] = {
         "Warning: cannot write the classifier cache {path} ({reason}); using the classifier without caching it, so "
         "the next session trains it again. Set GANEDU_CACHE to a folder you can write to."
     ),
+    # --- dashboard and environment (ganedu.widgets, ganedu.env) ---
+    "dash_loss_wasserstein": "Wasserstein: -f(G(z)) (for a critic)",
+    "dash_loss_least_squares": "least squares: (f(G(z)) - 1)² / 2",
+    "dash_loss_other": "{name}",
+    "dash_k_range": "k = {value} is outside what the dashboard accepts: choose a k from 1 to {k_max} (1 to 5 is usual)",
+    "dash_old_run_busy": (
+        "An earlier run is still inside a long step: it stops when that step ends and never trains again."
+    ),
+    "dash_panel": "panel {number}",
+    "env_seconds": "{seconds:.0f} s",
+    "env_minutes": "{minutes:.0f} min",
+    "env_device_gpu": "{kind} ({gpu})",
+    "env_device_cpu": "{kind} ({cores} cores)",
+    "env_gpu_cuda": "{name} ({gib:.0f} GiB)",
+    "env_gpu_mps": "Apple GPU (MPS)",
 }
 
 TABLES: dict[str, dict[str, str]] = {"en": EN}

@@ -63,11 +63,14 @@ def test_setup_rejects_bad_device_and_seed(threads):
         env.setup(seed=-1, device="cpu")
 
 
-def test_setup_shrinks_thread_pool_to_the_quota(monkeypatch, threads, capsys):
+def test_setup_leaves_the_thread_count_to_the_policy(monkeypatch, threads, capsys):
     torch.set_num_threads(2)
-    monkeypatch.setattr(env, "cpu_cores", lambda: 1)
+    calls = []
+    monkeypatch.setattr(config, "adapt_threads", lambda: calls.append(1) or torch.get_num_threads())
+    monkeypatch.setattr(env, "cpu_cores", lambda: 1)  # a 1-core quota: setup must still not pin the pool itself
     env.setup(seed=0, device="cpu")
-    assert torch.get_num_threads() == 1
+    assert calls == [1]  # the policy was applied, once
+    assert torch.get_num_threads() == 2  # ... and nothing else changed the count
 
 
 @pytest.mark.parametrize(
@@ -117,6 +120,13 @@ def test_estimates_follow_the_benchmark_constants():
     assert seconds == env.MNIST_LESSON_SECONDS_GPU and env.REFERENCE_GPU in text
     assert env.estimate(torch.device("mps"))[0] is None
     assert env._duration(10) == "10 s" and env._duration(180) == "3 min"
+
+
+def test_describe_names_the_device_and_its_cores(monkeypatch):
+    monkeypatch.setattr(env, "cpu_cores", lambda: 3)
+    assert env.describe(torch.device("cpu")) == "cpu (3 cores)"
+    monkeypatch.setattr(env, "gpu_name", lambda: "Some GPU (8 GiB)")
+    assert env.describe(torch.device("cuda")) == "cuda (Some GPU (8 GiB))"
 
 
 def test_report_lists_versions_hardware_and_mnist(empty_data_root):

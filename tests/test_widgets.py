@@ -7,6 +7,7 @@ The same file runs under Colab's versions (ipywidgets 7.7, ipykernel 6.17) via t
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import math
 import sys
@@ -23,6 +24,7 @@ from ganedu import losses, plot
 from ganedu import widgets as W
 
 WAIT_S = 20.0  # generous upper bound for background work to happen; tests never assert on speed
+KERNEL_WAIT_S = W.STOP_WAIT_S  # the longest the kernel waits for a run's step, as shipped
 
 
 def wait_for(predicate, timeout: float = WAIT_S) -> bool:
@@ -56,10 +58,29 @@ def slow_steps(trainer: ge.Trainer, seconds: float = 0.01) -> None:
     trainer.step = slow
 
 
+def long_step(monkeypatch, trainer: ge.Trainer, after: int, hold_lock: bool):
+    """Make the step after ``after`` steps wait for the returned ``release`` event (WAIT_S at most): a step far
+    longer than the kernel may wait. ``entered`` is set once it waits; ``waited`` then gets True (released) or
+    False (gave up). ``hold_lock``: wait inside the trainer's lock, as a real long step does."""
+    entered, release, waited = threading.Event(), threading.Event(), []
+    step = trainer.step
+
+    def long() -> None:
+        with trainer.lock if hold_lock else contextlib.nullcontext():
+            if trainer.step_count == after and not release.is_set():
+                entered.set()
+                waited.append(release.wait(WAIT_S))
+            step()
+
+    monkeypatch.setattr(trainer, "step", long)
+    return entered, release, waited
+
+
 @pytest.fixture(autouse=True)
-def no_leftover_runs():
+def no_leftover_runs(monkeypatch):
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # tiny nets: one thread is fastest, and immune to OpenMP stalls on a busy machine
+    monkeypatch.setattr(W, "STOP_WAIT_S", WAIT_S)  # a busy test machine may take seconds to end a tiny step
     yield
     assert W.stop_all(timeout=WAIT_S)
     torch.set_num_threads(threads)
@@ -124,6 +145,54 @@ def test_controls_show_knobs_set_in_code_without_clamping_them():
     assert dash.lr_d_slider.value == pytest.approx(0.05) and trainer.lr_d == pytest.approx(0.05)
 
 
+def test_k_is_bounded_by_the_trainers_k_max_with_a_message(monkeypatch):
+    trainer = tiny_trainer(k=12)
+    monkeypatch.setattr(ge.train, "K_MAX", 8, raising=False)  # a k set before the bound: shown as out of range
+    dash = W.Dashboard(trainer, driver="thread", sync_steps=0)
+    assert (dash.k_slider.min, dash.k_slider.max) == (1, 8)
+    assert "k = 12" in dash.alert_html.value and "1 to 8" in dash.alert_html.value
+    assert trainer.k == 12  # shown, never silently written back as 8
+    dash.k_slider.value = 3
+    assert trainer.k == 3
+    dash.k_slider.max = 50  # a front end that lets a typed value past the slider's range
+    dash.k_slider.value = 20
+    assert trainer.k == 3 and dash.k_slider.value == 3  # refused, and the slider shows the k in force
+    assert "k = 20" in dash.alert_html.value
+
+
+def test_k_slider_keeps_its_usual_range_below_k_max():
+    dash = W.Dashboard(tiny_trainer(), driver="thread", sync_steps=0)
+    assert (dash.k_slider.min, dash.k_slider.max) == (1, min(W.K_SLIDER_MAX, W.k_max()))
+    assert W.k_max() == getattr(ge.train, "K_MAX", 100)
+
+
+@pytest.mark.parametrize("d_loss, g_loss", [
+    (losses.d_loss_wasserstein, "wasserstein"),
+    (losses.d_loss_hinge, "wasserstein"),
+    (losses.d_loss_least_squares, "least_squares"),
+])
+def test_a_critic_or_least_squares_trainer_gets_only_fitting_losses(d_loss, g_loss):
+    torch.manual_seed(0)
+    G = ge.models.MLPGenerator(latent_dim=2, hidden=(16,), out_shape=(2,), batchnorm=False, tanh=False)
+    D = ge.models.MLPDiscriminator(in_shape=(2,), hidden=(16,))
+    cfg = ge.TrainConfig(batch_size=32, device="cpu", sync_every=5, loss=g_loss, seed=0)
+    trainer = ge.Trainer(G, D, torch.randn(256, 2), cfg, d_loss=d_loss)
+    dash = W.Dashboard(trainer, driver="thread", sync_steps=0)
+    assert [name for _label, name in dash.loss_dropdown.options] == [g_loss]  # no minimax for a critic
+    assert dash.loss_dropdown.value == g_loss
+    dash.buttons["step"].click()
+    assert trainer.history["loss"] == [g_loss] and dash.error is None
+
+
+def test_a_classifier_trainer_offers_both_gan_losses_and_its_own():
+    trainer = tiny_trainer()
+    assert W.loss_choices(trainer) == ("nonsaturating", "minimax")
+    trainer.loss = "least_squares"  # set in code: the dropdown must still show it
+    dash = W.Dashboard(trainer, driver="thread", sync_steps=0)
+    assert [name for _label, name in dash.loss_dropdown.options] == ["nonsaturating", "minimax", "least_squares"]
+    assert dash.loss_dropdown.value == "least_squares"
+
+
 # ----- one run at a time ------------------------------------------------------------------------------------------
 
 
@@ -141,6 +210,59 @@ def test_a_new_dashboard_stops_and_joins_the_old_run():
     new.start()
     assert wait_for(lambda: trainer.step_count > steps)
     assert not old.running
+
+
+def test_rerunning_the_cell_during_a_long_step_never_blocks_the_kernel(monkeypatch):
+    monkeypatch.setattr(W, "STOP_WAIT_S", KERNEL_WAIT_S)  # the shipped bound, not the tests' generous one
+    trainer = tiny_trainer()
+    entered, release, waited = long_step(monkeypatch, trainer, after=3, hold_lock=True)
+    seen = []
+    old = W.Dashboard(trainer, driver="thread", callbacks=[lambda t: seen.append(t.step_count)])
+    old.start()
+    assert entered.wait(WAIT_S)
+    thread = old.driver.thread
+    new = W.Dashboard(trainer, driver="thread")  # re-running the cell
+    assert thread.is_alive() and not waited  # construction returned while the old step still runs
+    assert not old.running and not new.running
+    assert "still inside a long step" in new.status_html.value
+    new.start()  # its train() clears the trainer's stop flag, which the old loop must not take as "go on"
+    release.set()
+    assert wait_for(lambda: not thread.is_alive())
+    assert wait_for(lambda: trainer.step_count >= 8)
+    assert waited == [True]
+    assert seen == [1, 2, 3]  # the old run ended with its long step: no callback of it ever saw another step
+    assert new.running
+    new.pause()
+    assert "still inside a long step" not in new.status_html.value
+
+
+def test_pause_during_a_long_step_returns_and_says_so(monkeypatch):
+    monkeypatch.setattr(W, "STOP_WAIT_S", KERNEL_WAIT_S)
+    trainer = tiny_trainer()
+    entered, release, _waited = long_step(monkeypatch, trainer, after=2, hold_lock=False)
+    dash = W.Dashboard(trainer, driver="thread")
+    dash.start()
+    assert entered.wait(WAIT_S)
+    assert not dash.pause()  # returned after KERNEL_WAIT_S, with the step still running
+    assert "did not stop" in dash.alert_html.value and not release.is_set()
+    dash.buttons["reset"].click()  # refused while the step runs: the kernel must not wait for the trainer
+    release.set()
+    assert wait_for(lambda: not dash.driver.thread.is_alive())
+    assert trainer.step_count == 3  # the long step was the last one
+    dash.buttons["reset"].click()
+    assert trainer.step_count == 0
+
+
+def test_the_training_thread_applies_the_thread_policy(monkeypatch):
+    calls = []
+    monkeypatch.setattr(ge.config, "adapt_threads", lambda: calls.append(threading.current_thread().name) or 1)
+    trainer = tiny_trainer()
+    dash = W.Dashboard(trainer, driver="thread", sync_steps=0)
+    dash.start()
+    assert wait_for(lambda: trainer.step_count >= 3)
+    dash.pause()
+    assert calls and set(calls) == {W.THREAD_NAME}  # called in the training thread, never for it from outside
+    assert len(calls) >= trainer.step_count  # ... at its start and after every step
 
 
 def test_starting_one_dashboard_stops_another_on_a_different_trainer():
@@ -368,9 +490,23 @@ def test_quick_mode_trains_synchronously_when_shown():
     assert "Quick mode" in dash.alert_html.value
 
 
-def test_quick_mode_is_the_default_under_tests():
-    assert ge.config.QUICK  # tests/conftest.py turns it on
-    assert W.Dashboard(tiny_trainer()).sync_steps == W.QUICK_STEPS
+@pytest.mark.parametrize("quick", [True, False])
+def test_showing_trains_synchronously_only_in_quick_mode(monkeypatch, quick):
+    monkeypatch.setattr(ge.config, "QUICK", quick)
+    trainer = tiny_trainer()
+    dash = W.Dashboard(trainer, driver="thread")  # the default sync_steps follows quick mode
+    dash.show()
+    assert trainer.step_count == (W.QUICK_STEPS if quick else 0) and not dash.running
+    assert ("Quick mode" in dash.alert_html.value) == quick
+
+
+def test_autostart_trains_in_the_background_when_shown(monkeypatch):
+    monkeypatch.setattr(ge.config, "QUICK", False)
+    trainer = tiny_trainer()
+    dash = W.Dashboard(trainer, driver="thread", autostart=True)
+    assert trainer.step_count == 0 and not dash.running  # nothing before it is shown
+    dash.show()
+    assert dash.running and wait_for(lambda: trainer.step_count >= 2)
 
 
 def test_step_reset_and_save_buttons(tmp_path):

@@ -12,6 +12,7 @@ import platform as _platform
 import sys
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import torch
 
@@ -68,32 +69,30 @@ def gpu_name() -> str | None:
     """The CUDA GPU's name with its memory, Apple's MPS, or None."""
     if torch.cuda.is_available():
         props = torch.cuda.get_device_properties(0)
-        return f"{props.name} ({props.total_memory / 2**30:.0f} GiB)"
+        return msg("env_gpu_cuda", name=props.name, gib=props.total_memory / 2**30)
     mps = getattr(torch.backends, "mps", None)
     if mps is not None and mps.is_available():
-        return "Apple GPU (MPS)"
+        return msg("env_gpu_mps")
     return None
 
 
 def describe(device: torch.device) -> str:
     """``"cuda (NVIDIA H100 80GB HBM3 (79 GiB))"``, ``"cpu (2 cores)"``: the device as the banner shows it."""
     if device.type in ("cuda", "mps"):
-        return f"{device.type} ({gpu_name()})"
-    return f"{device.type} ({cpu_cores()} cores)"
+        return msg("env_device_gpu", kind=device.type, gpu=gpu_name())
+    return msg("env_device_cpu", kind=device.type, cores=cpu_cores())
 
 
 def setup(seed: int | None = 0, device: str | torch.device = "auto") -> torch.device:
     """Seed everything (unless ``seed`` is None), pick the device, print one banner line, return the device.
 
-    On a CPU whose container quota allows fewer cores than PyTorch's thread pool, the pool is shrunk to the quota:
-    more threads than cores makes every matrix product slower, not faster.
+    PyTorch's CPU thread count is left to ``config.adapt_threads`` (applied here for the kernel's own thread, as
+    training loops apply it for theirs): pinning a count here would override that policy.
     """
     if seed is not None:
         config.seed_everything(seed)
     dev = config.pick_device(device)
-    cores = cpu_cores()
-    if dev.type == "cpu" and torch.get_num_threads() > cores:
-        torch.set_num_threads(cores)
+    config.adapt_threads()
     extra = msg("banner_quick") if config.QUICK else ""
     print(msg("banner", version=__version__, torch=torch.__version__, device=describe(dev), extra=extra))
     return dev
@@ -109,7 +108,7 @@ def _version(dist: str | None) -> str:
 
 
 def _duration(seconds: float) -> str:
-    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min"
+    return msg("env_seconds", seconds=seconds) if seconds < 90 else msg("env_minutes", minutes=seconds / 60)
 
 
 def estimate(device: torch.device, cores: int | None = None) -> tuple[float | None, str]:
@@ -162,7 +161,7 @@ class Report(dict):
                        f"<td style='text-align:left'>{html.escape(value)}</td></tr>" for label, value in self.rows())
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
-    def _repr_pretty_(self, printer, cycle: bool) -> None:
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         printer.text(str(self))
 
 

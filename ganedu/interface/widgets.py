@@ -13,11 +13,12 @@ the loss and D-output curves and a status line. Training runs off the cell's exe
 PNG bytes, ``HTML``, ``Output``) so the dashboard works with ipywidgets 7.7 (Colab) and 8.
 
 Guarantees the tests check: a knob change reaches the trainer at once and shows in ``history`` at the next step;
-a new dashboard (re-running the cell) stops and joins every older run first, so two loops never train one model;
-Pause stops after the step in progress; an exception in the loop is shown in the dashboard and its traceback
-appended to the log (never lost); a non-finite loss pauses training and shows the trainer's message. In quick
-mode (``GANEDU_QUICK=1``) showing a dashboard trains a few steps synchronously instead, so notebook runs are
-deterministic.
+a new dashboard (re-running the cell) stops every older run, waiting at most ``STOP_WAIT_S`` for a step in
+progress, so the kernel never hangs; a stopped run never trains again (its generation token is checked after
+every step), so two loops never train one model; Pause stops after the step in progress; an exception in the loop
+is shown in the dashboard and its traceback appended to the log (never lost); a non-finite loss pauses training
+and shows the trainer's message. In quick mode (``GANEDU_QUICK=1``) showing a dashboard trains a few steps
+synchronously instead, so notebook runs are deterministic.
 """
 
 from __future__ import annotations
@@ -31,25 +32,49 @@ import time
 import traceback
 import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .. import config
-from ..messages import msg
+from .. import config, losses
+from .. import train as train_module
+from ..messages import EN, msg
 from . import plot
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    import ipywidgets
+    from IPython.display import Image
+    from matplotlib.figure import Figure
+
+    from ..train import History, Trainer
 
 DRIVERS = ("thread", "async", "play")
 REFRESH_S = 0.5  # seconds between redraws: a PNG frame costs ~0.1 s, so at most a few per second, never per step
 CHUNK_S = 0.12  # async / play: seconds of training per chunk; short, so slider and button messages wait < ~0.15 s
 PLAY_INTERVAL_MS = 200  # play: browser tick period; a bit above CHUNK_S so ticks do not pile up in the kernel
-JOIN_TIMEOUT_S = 30.0  # how long a new run waits for an old one to finish its current step
+STOP_WAIT_S = 2.0  # the longest the kernel waits for a run to finish its step; a longer step ends on its own
+LOCK_WAIT_S = 0.5  # a redraw waits this long for the trainer between steps, else it skips the views this time
 QUICK_STEPS = 20  # quick mode: steps trained synchronously when the dashboard is shown
 RUN_STEPS = 3000  # Dashboard.run() default: about 3 epochs of the 60,000 MNIST digits, when MLP digits get legible
 GRID_SCALE = 2  # sample grid pixels are repeated 2x: 28-pixel digits stay legible in the browser
-K_RANGE = (1, 10)  # k slider range (Algorithm 1 allows any k >= 1; beyond 10 D simply wins)
+K_SLIDER_MAX = 10  # k slider's usual top (Algorithm 1 allows any k >= 1; beyond 10 D simply wins); never over K_MAX
 LR_EXP_RANGE = (-5, -2)  # learning-rate sliders span 1e-5 .. 1e-2 (log scale); 2e-4 is the DCGAN default
+THREAD_NAME = "ganedu-dashboard"  # the thread driver's threads, by name
+
+# Generator losses that fit each discriminator loss: a critic's score is not a probability, so a WGAN or hinge
+# critic takes the Wasserstein G loss and a least-squares D its own; only a classifier D takes the two of 2014.
+FITTING_G_LOSSES: dict[Callable, tuple[str, ...]] = {
+    losses.d_loss_bce: ("nonsaturating", "minimax"),
+    losses.d_loss_smoothed: ("nonsaturating", "minimax"),
+    losses.d_loss_wasserstein: ("wasserstein",),
+    losses.d_loss_hinge: ("wasserstein",),
+    losses.d_loss_least_squares: ("least_squares",),
+}
 
 _ALL: weakref.WeakSet = weakref.WeakSet()  # the registry: every dashboard made in this kernel (stop_all)
+_THREADS: weakref.WeakSet = weakref.WeakSet()  # every training thread a dashboard started (alive ones are kept)
 
 
 def in_colab() -> bool:
@@ -66,12 +91,54 @@ def pick_driver(driver: str = "auto") -> str:
     return driver
 
 
-def stop_all(timeout: float = JOIN_TIMEOUT_S, exclude: Dashboard | None = None) -> bool:
-    """Stop every dashboard run in this kernel (but ``exclude``) and wait for each; True if all have stopped."""
-    return all([dash.pause(timeout) for dash in list(_ALL) if dash is not exclude and dash.running])
+def k_max() -> int:
+    """The largest k the dashboard accepts: the trainer module's ``K_MAX`` (100 where it sets none)."""
+    return int(getattr(train_module, "K_MAX", 100))
 
 
-# ----- drivers: each runs Dashboard._chunk / _run_blocking somewhere that does not block the kernel ------------
+def loss_choices(trainer: Trainer) -> tuple[str, ...]:
+    """Generator-loss names that fit ``trainer``'s D loss (``FITTING_G_LOSSES``), always with its current one.
+
+    A D loss not in the table (a custom function) offers the family of the current G loss.
+    """
+    d_loss = getattr(trainer, "d_loss_fn", None)
+    d_loss = getattr(d_loss, "func", d_loss)  # functools.partial(d_loss_smoothed, real_target=...) -> the function
+    fits = FITTING_G_LOSSES.get(d_loss) or next((f for f in FITTING_G_LOSSES.values() if trainer.loss in f), ())
+    return fits if trainer.loss in fits else (*fits, trainer.loss)
+
+
+def stop_all(timeout: float | None = None, exclude: Dashboard | None = None) -> bool:
+    """Stop every dashboard run in this kernel (but ``exclude``'s) and wait up to ``timeout`` seconds in all
+    (default ``STOP_WAIT_S``) for their threads; True if all have stopped. A run still inside a long step is not
+    waited for longer: it ends when that step does and never trains again."""
+    for dash in list(_ALL):
+        if dash is not exclude:
+            dash._halt()
+    return _join(lingering(), STOP_WAIT_S if timeout is None else timeout)
+
+
+def lingering() -> list[threading.Thread]:
+    """Training threads of stopped runs that are still finishing their last step."""
+    live = {getattr(dash.driver, "thread", None) for dash in list(_ALL) if dash.running}
+    return [t for t in list(_THREADS) if t.is_alive() and t not in live and t is not threading.current_thread()]
+
+
+def _join(threads: Iterable[threading.Thread], timeout: float) -> bool:
+    """Wait for ``threads`` up to ``timeout`` seconds in all; True if none is alive then."""
+    threads = [t for t in threads if t is not threading.current_thread()]
+    end = time.monotonic() + timeout
+    for t in threads:
+        t.join(max(0.0, end - time.monotonic()))
+    return not any(t.is_alive() for t in threads)
+
+
+class _Superseded(Exception):
+    """Raised after a step of a run whose generation has ended (Pause, a newer run): its ``train()`` ends there."""
+
+
+# ----- drivers: each runs Dashboard._train somewhere that does not block the kernel ----------------------------------
+# A driver trains one run at a time, tagged with the generation the dashboard opened for it (``gen``); ``alive``
+# says whether the run's code may still execute, ``stop()`` ends it without waiting.
 
 
 class _ThreadDriver:
@@ -82,30 +149,24 @@ class _ThreadDriver:
     def __init__(self, dash: Dashboard) -> None:
         self.dash = dash
         self.thread: threading.Thread | None = None
+        self.gen = 0  # the generation of the latest run
 
     @property
-    def running(self) -> bool:
+    def alive(self) -> bool:
         return self.thread is not None and self.thread.is_alive()
 
-    def start(self) -> None:
-        import torch
+    def threads(self) -> list[threading.Thread]:
+        """The threads to wait for when this run stops."""
+        return [self.thread] if self.alive else []
 
-        # OpenMP thread counts are per thread: a new thread would ignore the kernel's torch.set_num_threads (e.g.
-        # ge.setup() sizing it to a container's CPU quota) and oversubscribe the cores, which runs ~5x slower.
-        threads = torch.get_num_threads()
-
-        def body() -> None:
-            torch.set_num_threads(threads)
-            self.dash._run_blocking()
-
-        self.thread = threading.Thread(target=body, name="ganedu-dashboard", daemon=True)
+    def start(self, gen: int) -> None:
+        self.gen = gen
+        self.thread = threading.Thread(target=self.dash._run_blocking, args=(gen,), name=THREAD_NAME, daemon=True)
+        _THREADS.add(self.thread)
         self.thread.start()
 
-    def stop(self, timeout: float) -> bool:
-        if self.thread is None or self.thread is threading.current_thread():
-            return True
-        self.thread.join(timeout)
-        return not self.thread.is_alive()
+    def stop(self) -> None:
+        pass  # the run's per-step guard sees that its generation has ended and leaves train() there
 
 
 class _AsyncDriver:
@@ -117,37 +178,37 @@ class _AsyncDriver:
     def __init__(self, dash: Dashboard) -> None:
         self.dash = dash
         self.task: asyncio.Task | None = None
-        self.cancelled = False  # cancel() was called; the task ends at its next resumption without a step
+        self.gen = 0
 
     @property
-    def running(self) -> bool:
-        return self.task is not None and not self.task.done() and not self.cancelled
+    def alive(self) -> bool:
+        return self.task is not None and not self.task.done()
 
-    def start(self) -> None:
+    def threads(self) -> list[threading.Thread]:
+        return []  # the task runs on the caller's own thread: nothing to wait for
+
+    def start(self, gen: int) -> None:
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError as err:
             raise RuntimeError(msg("dash_no_loop")) from err
-        self.cancelled = False
-        self.task = loop.create_task(self._run())
+        self.gen = gen
+        self.task = loop.create_task(self._run(gen))
 
-    async def _run(self) -> None:
-        dash = self.dash
+    async def _run(self, gen: int) -> None:
         try:
-            while not dash._stop.is_set() and dash._chunk():
+            while self.dash._train(gen, max_seconds=CHUNK_S):
                 await asyncio.sleep(self.YIELD_S)
         except asyncio.CancelledError:
             pass
         finally:
-            dash._finished()
+            self.dash._finished(gen)
 
-    def stop(self, timeout: float) -> bool:
+    def stop(self) -> None:
         # Same thread as the caller: the task sits at an await (a chunk never runs concurrently with us), so
-        # cancelling it ends the loop before it can take another step. Nothing to join.
-        if self.running:
+        # cancelling it ends the loop before it can take another step.
+        if self.alive:
             self.task.cancel()
-            self.cancelled = True
-        return True
 
 
 class _PlayDriver:
@@ -160,6 +221,7 @@ class _PlayDriver:
 
         self.dash = dash
         self.active = False
+        self.gen = 0
         # ipywidgets 8 names the trait "playing" (and starts the browser loop when the kernel sets it);
         # ipywidgets 7.7 (Colab) names it "_playing" and only its play button starts the loop.
         self.play = widgets.Play(value=0, min=0, max=10**9, step=1, interval=interval_ms, show_repeat=False)
@@ -172,37 +234,40 @@ class _PlayDriver:
         self.play.observe(self._on_playing, names=self.trait)
 
     @property
-    def running(self) -> bool:
+    def alive(self) -> bool:
         return self.active
 
-    def start(self) -> None:
+    def threads(self) -> list[threading.Thread]:
+        return []  # ticks run in the kernel's message handler: nothing to wait for
+
+    def start(self, gen: int) -> None:
+        self.gen = gen
         self.active = True
         self._last_end = 0.0
         if not getattr(self.play, self.trait):
             setattr(self.play, self.trait, True)
 
-    def stop(self, timeout: float) -> bool:
+    def stop(self) -> None:
         was = self.active
         self.active = False
         if getattr(self.play, self.trait):
             setattr(self.play, self.trait, False)
         if was:
-            self.dash._finished()
-        return True
+            self.dash._finished(self.gen)
 
-    def _on_playing(self, change) -> None:
+    def _on_playing(self, change: dict) -> None:
         if change["new"] and not self.active:  # the learner pressed the player's play button
             self.dash.start()
         elif not change["new"] and self.active:  # ... or its pause / stop button
             self.dash.pause()
 
-    def _on_tick(self, change) -> None:
-        if not (self.active and getattr(self.play, self.trait)) or self.dash._stop.is_set():
+    def _on_tick(self, change: dict) -> None:
+        if not (self.dash.running and getattr(self.play, self.trait)):
             return  # e.g. the player's stop button sends "not playing" and a value change in one message
         if time.perf_counter() - self._last_end < self.min_gap_s:
             return
         try:
-            if not self.dash._chunk():
+            if not self.dash._train(self.gen, max_seconds=CHUNK_S):
                 self.dash.pause()
         finally:
             self._last_end = time.perf_counter()
@@ -228,7 +293,7 @@ class Dashboard:
 
     def __init__(
         self,
-        trainer,
+        trainer: Trainer,
         panels: Sequence[Callable] | Mapping[str, Callable] | None = None,
         driver: str = "auto",
         callbacks: Iterable[Callable] = (),
@@ -248,7 +313,9 @@ class Dashboard:
         self.sync_steps = config.quick(None, QUICK_STEPS) if sync_steps is None else int(sync_steps)
         self.panels = _check_panels(panels)
         self.error: BaseException | None = None  # the last exception the loop caught
-        self._stop = threading.Event()
+        # Every start and every pause opens a new generation; a run trains only while its own is the current one.
+        self._generation = 0
+        self._gen_lock = threading.Lock()
         self._op_lock = threading.RLock()  # start / pause / step / reset never interleave
         self._last_draw = -math.inf
         self._rate = 0.0  # steps per second, smoothed
@@ -256,8 +323,11 @@ class Dashboard:
         self._syncing = False  # True while controls are set from the trainer: do not write back
         self._alerting = False  # an alert (error, non-finite loss) is shown: notices must not replace it
         self._images: bool | None = None  # whether samples are images (decided once, on first use)
+        self._ending = False  # a run is drawing its final state: the status line says paused
 
-        stop_all()  # re-running the cell: the old dashboard's run ends before this one exists
+        # Re-running the cell: older runs stop first. A run inside a long step is not waited for (that would hang
+        # the kernel): it stops when the step ends, and the status line says so meanwhile.
+        stop_all()
         _ALL.add(self)
 
         self.curves = plot.TrainingCurves()
@@ -270,16 +340,16 @@ class Dashboard:
         self.redraw(force=True, sync=True)
 
     # ----- layout ----------------------------------------------------------------------------------------------------
-    def _build_widgets(self, widgets) -> None:
+    def _build_widgets(self, widgets: Any) -> None:
         t = self.trainer
         wide = {"description_width": "initial"}
-        k_max = max(K_RANGE[1], t.k)  # a k set in code beyond the slider must not be clamped back
-        self.k_slider = widgets.IntSlider(value=t.k, min=K_RANGE[0], max=k_max, description=msg("dash_k"),
+        top = min(k_max(), max(K_SLIDER_MAX, t.k))  # a k set in code beyond 10 is shown, not clamped back
+        self.k_slider = widgets.IntSlider(value=min(t.k, top), min=1, max=top, description=msg("dash_k"),
                                           continuous_update=False, style=wide)
         self.lr_d_slider = self._lr_slider(widgets, t.lr_d, msg("dash_lr_d"))
         self.lr_g_slider = self._lr_slider(widgets, t.lr_g, msg("dash_lr_g"))
-        options = [(msg(f"dash_loss_{name}"), name) for name in ("nonsaturating", "minimax")]
-        self.loss_dropdown = widgets.Dropdown(options=options, value=t.loss, description=msg("dash_loss"), style=wide)
+        self.loss_dropdown = widgets.Dropdown(options=_loss_options(t), value=t.loss, description=msg("dash_loss"),
+                                              style=wide)
         self.k_slider.observe(lambda c: self._set_knob("k", c["new"]), names="value")
         self.lr_d_slider.observe(lambda c: self._set_knob("lr_d", c["new"]), names="value")
         self.lr_g_slider.observe(lambda c: self._set_knob("lr_g", c["new"]), names="value")
@@ -306,7 +376,7 @@ class Dashboard:
         self.quality_image = widgets.Image(format="png", layout=widgets.Layout(width="300px"))
         self.log = widgets.Output()  # tracebacks, appended with append_stderr (safe from any thread)
 
-        def titled(title: str, image) -> widgets.VBox:
+        def titled(title: str, image: ipywidgets.Image) -> ipywidgets.VBox:
             return widgets.VBox([widgets.HTML(f"<b>{html.escape(title)}</b>"), image])
 
         views = []
@@ -322,7 +392,7 @@ class Dashboard:
         self.widget = widgets.VBox([knobs, self.controls, self.status_html, self.alert_html, self.views, self.log])
 
     @staticmethod
-    def _lr_slider(widgets, value: float, description: str):
+    def _lr_slider(widgets: Any, value: float, description: str) -> ipywidgets.FloatLogSlider:
         lo = min(LR_EXP_RANGE[0], math.floor(math.log10(value)))
         hi = max(LR_EXP_RANGE[1], math.ceil(math.log10(value)))
         return widgets.FloatLogSlider(value=value, base=10, min=lo, max=hi, step=0.1, readout_format=".1e",
@@ -343,7 +413,7 @@ class Dashboard:
         display(self.widget)
         self._shown()
 
-    def show(self):
+    def show(self) -> ipywidgets.VBox:
         """The dashboard as one ipywidgets box (end a cell with it); trains synchronously first in quick mode."""
         self._shown()
         return self.widget
@@ -358,39 +428,40 @@ class Dashboard:
     # ----- actions (buttons call these; so can code) -----------------------------------------------------------------
     @property
     def running(self) -> bool:
-        """Whether the driver may still take a step."""
-        return self.driver.running
+        """Whether a run of this dashboard may still take a step."""
+        return self.driver.alive and self.driver.gen == self._generation
 
     def start(self) -> None:
         """Train in the background (see the module docstring) until ``pause()`` or a non-finite loss."""
         with self._op_lock:
             if self.running:
                 return
-            # never two loops: whichever dashboard ran before stops and is joined first
-            if not stop_all(exclude=self):
-                return  # an old run is still inside a long step: starting now would race it
-            self._stop.clear()
+            # never two loops: every other run stops first; one inside a long step never trains again after it
+            stop_all(exclude=self)
+            gen = self._open_run()
             self._clear_alert()
             self._rate_mark = (time.perf_counter(), self.trainer.step_count)
-            self.driver.start()
+            self.driver.start(gen)
             self._update_status()
 
-    def pause(self, timeout: float = JOIN_TIMEOUT_S) -> bool:
-        """Stop after the step in progress and wait for the driver; True once it has stopped."""
-        self._stop.set()
-        self.trainer.request_stop()
-        stopped = self.driver.stop(timeout)
+    def pause(self, timeout: float | None = None) -> bool:
+        """Stop after the step in progress, waiting for it at most ``timeout`` seconds (default ``STOP_WAIT_S``);
+        True once stopped. A longer step is not waited for: the status line says so and the run ends with it."""
+        timeout = STOP_WAIT_S if timeout is None else timeout
+        self._halt()
+        stopped = _join(self.driver.threads(), timeout)
         if not stopped:
             self._notice(msg("dash_old_run", seconds=timeout))
+            self._update_status()
         return stopped
 
     def step(self) -> None:
         """Pause if running, then one training step (k D updates, one G update) and a redraw."""
         with self._op_lock:
-            self.pause()
-            self.run(1)
+            if self.pause():
+                self.run(1)
 
-    def run(self, steps: int | None = None):
+    def run(self, steps: int | None = None) -> History:
         """Train ``steps`` steps (default ``RUN_STEPS``, quick mode 20) synchronously in this cell, with the
         dashboard's callbacks, redrawing as it goes; returns the trainer's History. The cell waits: use it for a
         fixed budget or in a script."""
@@ -399,7 +470,7 @@ class Dashboard:
             self.pause()
             self._clear_alert()
             try:
-                self.trainer.train(steps=steps, callbacks=[*self.callbacks, lambda _t: self.redraw()])
+                self.trainer.train(steps=steps, callbacks=[*self.callbacks, self._tick])
             except Exception as err:  # noqa: BLE001 - shown to the learner, never swallowed silently
                 self._report(err)
             self.redraw(force=True, sync=True)
@@ -408,13 +479,14 @@ class Dashboard:
     def reset(self) -> None:
         """Pause, then back to the trainer's starting (untrained) weights; history cleared, knobs kept."""
         with self._op_lock:
-            self.pause()
+            if not self.pause():
+                return  # a long step still runs; pause's notice says so
             self.trainer.reset()
             self._clear_alert()
             self.redraw(force=True, sync=True)
             self._notice(msg("dash_reset_done", step=self.trainer.step_count))
 
-    def save(self, path: str | None = None):
+    def save(self, path: str | None = None) -> Path:
         """Save a checkpoint (works while training: it waits for the step in progress); returns the path."""
         from .. import checkpoints
 
@@ -423,38 +495,74 @@ class Dashboard:
         return out
 
     # ----- the loop ---------------------------------------------------------------------------------------------------
-    def _tick(self, trainer) -> None:
-        """Per-step callback: honour Pause at once, redraw when ``refresh`` seconds have passed."""
-        if self._stop.is_set():
-            trainer.request_stop()
+    def _open_run(self) -> int:
+        """A new generation for a run that starts now; any older run is stale from here on."""
+        with self._gen_lock:
+            self._generation += 1
+            return self._generation
+
+    def _close_run(self, gen: int | None = None) -> None:
+        """End the run of generation ``gen`` (default: the current one) if it is still the current one."""
+        with self._gen_lock:
+            if gen is None or gen == self._generation:
+                self._generation += 1
+
+    def _halt(self) -> None:
+        """Ask this dashboard's run to stop after its step, without waiting."""
+        if self.running:
+            self.trainer.request_stop()
+        self._close_run()
+        self.driver.stop()
+
+    def _guard(self, gen: int) -> Callable[[Trainer], None]:
+        """The first per-step callback of run ``gen``: it ends a stale run, else applies the CPU-thread policy."""
+
+        def guard(_trainer: Trainer) -> None:
+            if gen != self._generation:
+                raise _Superseded
+            config.adapt_threads()
+
+        return guard
+
+    def _tick(self, _trainer: Trainer) -> None:
+        """Per-step callback: redraw when ``refresh`` seconds have passed."""
         self.redraw()
 
-    def _run_blocking(self) -> None:
-        """Thread driver body: train until Pause, a non-finite loss or an error."""
+    def _train(self, gen: int, max_seconds: float) -> bool:
+        """Train run ``gen`` for up to ``max_seconds``; False when the run must end (stale, NaN or an error)."""
+        if gen != self._generation:
+            return False
         try:
-            if not self._stop.is_set():
-                self.trainer.train(max_seconds=math.inf, callbacks=[*self.callbacks, self._tick])
+            self.trainer.train(max_seconds=max_seconds, callbacks=[self._guard(gen), *self.callbacks, self._tick])
+        except _Superseded:
+            return False
         except Exception as err:  # noqa: BLE001 - reported in the dashboard, never lost with the thread
             self._report(err)
-        finally:
-            self._finished()
-
-    def _chunk(self) -> bool:
-        """Async / play drivers: train ``CHUNK_S`` seconds; False when training must stop (NaN or an error)."""
-        try:
-            self.trainer.train(max_seconds=CHUNK_S, callbacks=[*self.callbacks, self._tick])
-        except Exception as err:  # noqa: BLE001
-            self._report(err)
             return False
-        return self.trainer.status is None and not self._stop.is_set()
+        return self.trainer.status is None and gen == self._generation
 
-    def _finished(self) -> None:
-        """A run ended (any driver, any reason): show the final state."""
-        self._stop.set()  # the run is over, whatever ended it: the status line says "paused" from now on
+    def _run_blocking(self, gen: int) -> None:
+        """Thread driver body: train run ``gen`` until Pause, a newer run, a non-finite loss or an error."""
         try:
-            self.redraw(force=True)
-        except Exception as err:  # noqa: BLE001
-            self._report(err)
+            config.adapt_threads()  # OpenMP thread counts are per thread: this one gets the policy's, not a copy
+            self._train(gen, max_seconds=math.inf)
+        finally:
+            self._finished(gen)
+
+    def _finished(self, gen: int) -> None:
+        """Run ``gen`` ended (any driver, any reason): show the final state unless a newer run draws already.
+
+        The run counts as running until its final state is drawn, so whoever waits for it sees that state.
+        """
+        if gen == self.driver.gen:
+            self._ending = True
+            try:
+                self.redraw(force=True)
+            except Exception as err:  # noqa: BLE001
+                self._report(err)
+            finally:
+                self._ending = False
+        self._close_run(gen)
 
     def _report(self, err: BaseException) -> None:
         """Show an exception: one line in the alert, the traceback in the log."""
@@ -467,12 +575,29 @@ class Dashboard:
         """Refresh every view, at most once per ``refresh`` seconds unless ``force``.
 
         ``sync`` also moves the controls to the trainer's knobs; only from the kernel's main thread and never while
-        a run could race a learner's slider move (init, reset, after a synchronous run).
+        a run could race a learner's slider move (init, reset, after a synchronous run). The views wait at most
+        ``LOCK_WAIT_S`` for the trainer: while a long step holds it they are drawn at the next chance instead.
         """
         now = time.perf_counter()
         if not force and now - self._last_draw < self.refresh:
             return
-        self._last_draw = now
+        t = self.trainer
+        if sync:
+            self._sync_controls()
+        if t.lock.acquire(timeout=LOCK_WAIT_S):
+            try:
+                self._draw_views()
+            finally:
+                t.lock.release()
+            self._last_draw = now
+        else:
+            self._last_draw = -math.inf
+        self._update_status()
+        if t.status:
+            self._alert(t.status)
+
+    def _draw_views(self) -> None:
+        """Samples, curves, panels and quality, from the trainer as it is now (the caller holds its lock)."""
         t = self.trainer
         history = t.history  # flushes metrics still on the device
         if self._has_image_samples():
@@ -484,11 +609,6 @@ class Dashboard:
         if self.quality:
             self.quality_curves.update(self.quality[0].history)
             self.quality_image.value = self.quality_curves.png()
-        if sync:
-            self._sync_controls()
-        self._update_status()
-        if t.status:
-            self._alert(t.status)
 
     def _update_status(self) -> None:
         now, step = time.perf_counter(), self.trainer.step_count
@@ -497,11 +617,13 @@ class Dashboard:
             rate = max(0.0, (step - before) / (now - then))
             self._rate = rate if self._rate == 0 else 0.5 * self._rate + 0.5 * rate
             self._rate_mark = (now, step)
-        running = self.running and not self._stop.is_set()
+        running = self.running and not self._ending
         state = msg("dash_running" if running else "dash_paused")
         line = msg("dash_status", step=step, rate=self._rate if running else 0.0, device=self.trainer.device,
                    driver=self.driver_name, state=state)
         extra = [q.status() for q in self.quality]
+        if lingering():
+            extra.append(msg("dash_old_run_busy"))
         if self.driver_name == "play" and not running:
             extra.append(msg("dash_play_hint"))
         self.status_html.value = "<br>".join(f"<code>{html.escape(s)}</code>" if i == 0 else html.escape(s)
@@ -524,8 +646,12 @@ class Dashboard:
         self.alert_html.value = ""
 
     # ----- controls <-> trainer knobs ---------------------------------------------------------------------------------
-    def _set_knob(self, name: str, value) -> None:
+    def _set_knob(self, name: str, value: Any) -> None:
         if self._syncing:
+            return
+        if name == "k" and not 1 <= int(value) <= k_max():
+            self._alert(msg("dash_k_range", value=value, k_max=k_max()))
+            self._sync_controls()  # the slider goes back to the k the trainer keeps
             return
         try:
             setattr(self.trainer, name, int(value) if name == "k" else value)
@@ -538,7 +664,9 @@ class Dashboard:
         self._syncing = True
         try:
             if t.k > self.k_slider.max:
-                self.k_slider.max = t.k
+                self.k_slider.max = min(t.k, k_max())
+            if t.k > k_max():
+                self._alert(msg("dash_k_range", value=t.k, k_max=k_max()))
             for slider, value in ((self.lr_d_slider, t.lr_d), (self.lr_g_slider, t.lr_g)):
                 exp = math.log10(value)
                 slider.min, slider.max = min(slider.min, math.floor(exp)), max(slider.max, math.ceil(exp))
@@ -546,6 +674,8 @@ class Dashboard:
                     slider.value = value
             if self.k_slider.value != t.k:
                 self.k_slider.value = t.k
+            if t.loss not in (name for _label, name in self.loss_dropdown.options):  # e.g. a loaded checkpoint's
+                self.loss_dropdown.options = _loss_options(t)
             if self.loss_dropdown.value != t.loss:
                 self.loss_dropdown.value = t.loss
         finally:
@@ -562,7 +692,7 @@ class Dashboard:
 # ----- helpers --------------------------------------------------------------------------------------------------------
 
 
-def _positive(name: str, value) -> float:
+def _positive(name: str, value: object) -> float:
     try:
         v = float(value)
     except (TypeError, ValueError):
@@ -572,10 +702,13 @@ def _positive(name: str, value) -> float:
     return v
 
 
-def _check_panels(panels) -> dict[str, Callable]:
+def _check_panels(panels: Sequence[Callable] | Mapping[str, Callable] | None) -> dict[str, Callable]:
     if panels is None:
         return {}
-    items = panels.items() if isinstance(panels, Mapping) else ((f"panel {i + 1}", p) for i, p in enumerate(panels))
+    if isinstance(panels, Mapping):
+        items = panels.items()
+    else:
+        items = ((msg("dash_panel", number=i + 1), p) for i, p in enumerate(panels))
     out = {}
     for title, panel in items:
         if not callable(panel):
@@ -584,7 +717,13 @@ def _check_panels(panels) -> dict[str, Callable]:
     return out
 
 
-def _is_quality_meter(cb) -> bool:
+def _loss_options(trainer: Trainer) -> list[tuple[str, str]]:
+    """(label, name) pairs for the loss dropdown: the generator losses that fit the trainer's D loss."""
+    return [(msg(f"dash_loss_{name}") if f"dash_loss_{name}" in EN else msg("dash_loss_other", name=name), name)
+            for name in loss_choices(trainer)]
+
+
+def _is_quality_meter(cb: object) -> bool:
     """Duck-typed ``ganedu.metrics.QualityMeter``: a ``history`` list of (step, fd, coverage) and ``status()``."""
     return isinstance(getattr(cb, "history", None), list) and callable(getattr(cb, "status", None))
 
@@ -606,7 +745,7 @@ class Recorder:
         self.frames: list[np.ndarray] = []  # uint8 (H, W) grids
         self.steps: list[int] = []
 
-    def __call__(self, trainer) -> None:
+    def __call__(self, trainer: Trainer) -> None:
         step = trainer.step_count
         while self.steps and self.steps[-1] >= step:  # after a reset or a NaN restore: drop the undone frames
             self.steps.pop()
@@ -629,13 +768,13 @@ class Recorder:
         frames = [_caption(f, msg("rec_step", step=s)) if label else f for f, s in pairs]
         return plot.gif_bytes(frames, duration_ms=duration_ms, scale=scale, levels=levels)
 
-    def show(self, duration_ms: int = 200, scale: int = 2):
+    def show(self, duration_ms: int = 200, scale: int = 2) -> Image:
         """The GIF as an ``IPython.display.Image`` (end a cell with it)."""
         from IPython.display import Image
 
         return Image(data=self.gif(duration_ms, scale), format="gif")
 
-    def figure(self, count: int = 6):
+    def figure(self, count: int = 6) -> Figure:
         """``count`` evenly spaced frames side by side: the whole animation at a glance, also where no GIF plays
         (a printout, a PDF export)."""
         if not self.frames:
