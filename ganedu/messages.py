@@ -294,6 +294,12 @@ EN: dict[str, str] = {
     "env_device_cpu": "{kind} ({cores} cores)",
     "env_gpu_cuda": "{name} ({gib:.0f} GiB)",
     "env_gpu_mps": "Apple GPU (MPS)",
+    # --- visible checks of the notebooks' claims (ganedu.lessons.check); claim_NN_* keys follow per notebook ---
+    "claim_holds": "✓ {claim}",
+    "claim_failed": (
+        "✗ this notebook's text says: {claim} — but its own numbers do not show it. If you changed a setting, "
+        "that is expected; otherwise please report it (the course's CI runs every such check)."
+    ),
 }
 
 TABLES: dict[str, dict[str, str]] = {"en": EN}
