@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import importlib
 import io
-from typing import NamedTuple
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import torch
@@ -20,6 +21,9 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from ..messages import msg
+
+if TYPE_CHECKING:
+    from ..train import History
 
 NOTEBOOK_DPI = 80  # notebook figures: sharp enough on GitHub, small enough that a notebook stays well under 1 MB
 
@@ -124,7 +128,7 @@ MAX_MARKERS = 12  # only the latest knob changes get a labelled marker, so the p
 D_EQUILIBRIUM = 0.5  # at the game's optimum p_g = p_data, so D*(x) = p/(p + p_g) = 1/2 everywhere
 
 
-def history_columns(history) -> dict[str, list]:
+def history_columns(history: History | Iterable[Mapping] | Mapping[str, list]) -> dict[str, list]:
     """Rows ``{step, k, lr_d, ...}`` -> columns ``{"step": [...], "k": [...], ...}``.
 
     Accepts a ``ganedu.train.History``, anything with ``.rows``, a list of row dicts, or a dict of columns.
@@ -211,7 +215,7 @@ class TrainingCurves(LiveFigure):
         self.figure.legend(handles=handles, loc="lower center", ncol=5, fontsize=7, frameon=False)
         self._markers: list = []
 
-    def update(self, history) -> None:
+    def update(self, history: History | Iterable[Mapping] | Mapping[str, list]) -> None:
         """Redraw from ``history`` (a History, rows, or columns). Cheap: no artist is created except markers."""
         cols = history_columns(history)
         steps = np.asarray(cols.get("step", []), dtype=float)
@@ -244,7 +248,7 @@ class TrainingCurves(LiveFigure):
             self.axes[0].set_ylim(lo - pad, hi + pad)
 
 
-def curves_figure(history, title: str = "") -> Figure:
+def curves_figure(history: History | Iterable[Mapping] | Mapping[str, list], title: str = "") -> Figure:
     """Losses and mean D outputs over training, with knob-change markers: the static twin of the dashboard view."""
     curves = TrainingCurves(shown=True)
     curves.update(history)
@@ -272,7 +276,7 @@ class QualityCurves(LiveFigure):
         self.cov_ax.set_ylim(-0.3, 10.3)
         self.ax.grid(alpha=0.25)
 
-    def update(self, rows) -> None:
+    def update(self, rows: Iterable[Sequence[float]]) -> None:
         """Redraw from (step, fd, coverage) rows."""
         arr = np.asarray([tuple(r)[:3] for r in rows], dtype=float).reshape(-1, 3)
         self.fd_line.set_data(arr[:, 0], arr[:, 1])
@@ -285,14 +289,14 @@ class QualityCurves(LiveFigure):
                 self.ax.set_ylim(0, 1.08 * fd.max() + 1e-6)
 
 
-def quality_figure(rows) -> Figure:
+def quality_figure(rows: Iterable[Sequence[float]]) -> Figure:
     """Static Fréchet distance and class coverage over training, from (step, fd, coverage) rows."""
     curves = QualityCurves(shown=True)
     curves.update(rows)
     return curves.figure
 
 
-def frames_figure(frames: list, titles: list[str], count: int = 6) -> Figure:
+def frames_figure(frames: Sequence[np.ndarray], titles: Sequence[str], count: int = 6) -> Figure:
     """``count`` evenly spaced frames (uint8 grids) side by side with their titles: a GIF's static twin."""
     idx = np.unique(np.linspace(0, len(frames) - 1, min(count, len(frames))).round().astype(int))
     fig = ShownFigure(figsize=(1.6 * len(idx), 1.9))
@@ -304,7 +308,7 @@ def frames_figure(frames: list, titles: list[str], count: int = 6) -> Figure:
     return fig
 
 
-def gif_bytes(frames: list, duration_ms: int = 150, scale: int = 1, hold_last_ms: int = 1500,
+def gif_bytes(frames: Sequence[np.ndarray], duration_ms: int = 150, scale: int = 1, hold_last_ms: int = 1500,
               levels: int = 256) -> bytes:
     """Frames (uint8 arrays (H, W), e.g. from ``image_grid``) -> an endlessly looping GIF, as bytes.
 

@@ -3,6 +3,8 @@ p_g slides past p_data, and the generator losses' gradients. Shown in notebooks 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from ..interface.plot import FAKE, OTHER_LINES, REAL, ShownFigure, finish_figure, lines_figure
@@ -14,7 +16,8 @@ __internal__ = True  # part of the theory lesson, reached through ge.plot
 C_D = "black"  # the optimal discriminator D*
 
 
-def minimax_figure(p_data, p_g, x: np.ndarray | None = None, others: dict | None = None,
+def minimax_figure(p_data: theory.Mixture, p_g: theory.Mixture, x: np.ndarray | None = None,
+                   others: dict[str, np.ndarray | Callable[[np.ndarray], np.ndarray]] | None = None,
                    title: str = "") -> ShownFigure:
     """Top: p_data and p_g. Bottom: D* = p_data/(p_data + p_g), other discriminators, V(D*, G) and JSD.
 

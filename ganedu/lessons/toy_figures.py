@@ -5,12 +5,19 @@ multiples. Shown in notebooks as ``ge.plot.<name>``; real data is green and fake
 from __future__ import annotations
 
 from contextlib import nullcontext
+from typing import TYPE_CHECKING
 
 import numpy as np
+import torch
 
 from ..interface.plot import FAKE, REAL, LiveFigure, ShownFigure, draw_runs, finish_figure
 from ..messages import msg
 from . import toy
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from ..train import Trainer
 
 __internal__ = True  # part of the toy lessons, reached through ge.plot
 
@@ -39,7 +46,7 @@ def _arrow_lengths(grads: np.ndarray) -> np.ndarray:
     return grads * (ARROW_MAX / (1.0 + norm))
 
 
-def _dataset_of(trainer) -> toy.Dataset2D | None:
+def _dataset_of(trainer: Trainer) -> toy.Dataset2D | None:
     """The toy data set a trainer learns (None if unknown): its ``dataset`` attribute, else the older registry."""
     if hasattr(trainer, "dataset"):
         return trainer.dataset
@@ -47,7 +54,7 @@ def _dataset_of(trainer) -> toy.Dataset2D | None:
     return lookup(trainer) if lookup is not None else None
 
 
-def _limits_of(data) -> tuple[float, float, float, float]:
+def _limits_of(data: torch.Tensor) -> tuple[float, float, float, float]:
     """Bounding box of (N, 2) data with a 25% margin, for trainers made outside ``ge.toy.make_trainer``."""
     arr = data.detach().float().cpu().numpy()
     lo, hi = arr.min(axis=0), arr.max(axis=0)
@@ -65,7 +72,7 @@ class FieldPanel(LiveFigure):
     """
 
     def __init__(self, data: toy.Dataset2D | None = None, n_real: int = 600, n_arrows: int = 64,
-                 resolution: int = 48, figsize: tuple[float, float] = (4.4, 4.6), ax=None) -> None:
+                 resolution: int = 48, figsize: tuple[float, float] = (4.4, 4.6), ax: Axes | None = None) -> None:
         self.data, self.n_real, self.n_arrows, self.resolution = data, n_real, n_arrows, resolution
         if ax is None:
             self.figure = ShownFigure(figsize=figsize)
@@ -75,7 +82,7 @@ class FieldPanel(LiveFigure):
             self.figure, self.ax = ax.figure, ax
         self._artists = None  # made on the first update, when the data's extent is known
 
-    def _build(self, trainer, limits) -> None:
+    def _build(self, trainer: Trainer, limits: tuple[float, float, float, float]) -> None:
         ax = self.ax
         real = trainer.data[: self.n_real].detach().float().cpu().numpy()
         self.heat = ax.imshow(np.full((self.resolution, self.resolution), 0.5), extent=limits, origin="lower",
@@ -93,7 +100,7 @@ class FieldPanel(LiveFigure):
         self.title = ax.set_title("", fontsize=8)
         self._artists = True
 
-    def update(self, trainer) -> None:
+    def update(self, trainer: Trainer) -> None:
         """Recompute heatmap, fakes, arrows and coverage from ``trainer`` (its G, D, fixed noise, loss)."""
         data = self.data or _dataset_of(trainer)
         limits = data.limits if data is not None else _limits_of(trainer.data)
@@ -114,12 +121,12 @@ class FieldPanel(LiveFigure):
             line += "\n" + str(toy.coverage(fakes, data))
         self.title.set_text(line)
 
-    def __call__(self, trainer) -> bytes:
+    def __call__(self, trainer: Trainer) -> bytes:
         self.update(trainer)
         return self.png()
 
 
-def field_panel(trainer) -> bytes:
+def field_panel(trainer: Trainer) -> bytes:
     """A dashboard panel: the trainer's 2D field view as PNG bytes. The view is made on first use and kept on
     the trainer as ``trainer.field_view`` (a FieldPanel), so every frame redraws one figure in place."""
     panel = getattr(trainer, "field_view", None)
@@ -128,14 +135,14 @@ def field_panel(trainer) -> bytes:
     return panel(trainer)
 
 
-def field_figure(trainer, data: toy.Dataset2D | None = None) -> ShownFigure:
+def field_figure(trainer: Trainer, data: toy.Dataset2D | None = None) -> ShownFigure:
     """The same view as a static figure for a notebook cell."""
     panel = FieldPanel(data)
     panel.update(trainer)
     return panel.figure
 
 
-def fields_figure(trainers: dict, size: float = 3.3) -> ShownFigure:
+def fields_figure(trainers: dict[str, Trainer], size: float = 3.3) -> ShownFigure:
     """Several trainers' field views side by side, titled by their keys (e.g. one per preset)."""
     fig = ShownFigure(figsize=(size * len(trainers), size + 0.5))
     axes = np.atleast_1d(fig.subplots(1, len(trainers)))
