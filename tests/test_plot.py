@@ -132,9 +132,8 @@ def test_field_view_reads_the_trainers_data_set() -> None:
     data = toy.dataset("ring", n=200)
     plain = ge.Trainer(g, d, data.data, ge.TrainConfig(batch_size=16, device="cpu", n_samples=16))
     expected = str(toy.coverage(plain.samples(), data))
-    if not hasattr(plain, "dataset"):  # before trainers carried a data set, nothing is known about this one
-        assert expected not in ge.plot.field_figure(plain).axes[0].get_title()
-        plain.dataset = data
+    assert expected not in ge.plot.field_figure(plain).axes[0].get_title()  # no data set known: no coverage
+    plain.dataset = data
     assert ge.plot.field_figure(plain).axes[0].get_title().endswith(expected)
 
 
