@@ -184,9 +184,9 @@ def test_field_panel_png_is_reused_and_works_for_any_2d_trainer():
     t.train(steps=2)
     first = plot.field_panel(t)
     assert first[:8] == b"\x89PNG\r\n\x1a\n"
-    panel = plot._PANELS[t]
+    panel = t.field_view
     plot.field_panel(t)
-    assert plot._PANELS[t] is panel  # one figure per trainer, updated in place
+    assert t.field_view is panel  # one figure per trainer, updated in place
     assert "modes hit" in panel.title.get_text()
 
     from ganedu.train import TrainConfig, Trainer
