@@ -200,6 +200,15 @@ def test_atomic_folder_swaps_in_whole_and_keeps_the_previous(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run", "run.previous"]
 
 
+def test_atomic_folder_removes_folders_of_killed_writes(tmp_path):
+    killed = tmp_path / f".run.tmp-{dead_pid()}-abc"
+    killed.mkdir()
+    (killed / "generator.pt").write_bytes(b"half")
+    with checkpoints.atomic_folder(tmp_path / "run", ["a"]) as tmp:
+        (tmp / "a").write_text("a")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
+
+
 def test_atomic_folder_failure_leaves_the_old_folder(tmp_path):
     run = tmp_path / "run"
     with checkpoints.atomic_folder(run, ["a"]) as tmp:
@@ -301,5 +310,12 @@ def test_resume_refuses_a_different_pinned_setting(tmp_path, name, value):
 def test_resume_passes_the_discriminator_loss(tmp_path):
     t, data = small_trainer()
     checkpoints.save(t, tmp_path / "g.pt")
-    r = checkpoints.resume(tmp_path / "g.pt", data, d_loss=losses.d_loss_least_squares, loss="least_squares")
-    assert r.d_loss_fn is losses.d_loss_least_squares and r.loss == "least_squares"
+    calls = []
+
+    def recording_d_loss(real_logits, fake_logits):
+        calls.append(real_logits.shape[0])
+        return losses.d_loss_least_squares(real_logits, fake_logits)
+
+    r = checkpoints.resume(tmp_path / "g.pt", data, d_loss=recording_d_loss, loss="least_squares")
+    r.train(2)
+    assert calls == [8, 8] and r.loss == "least_squares"  # one D step per G step (k = 1), batch 8

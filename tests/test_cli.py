@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 import torch
 
-from ganedu import cli, losses
+from ganedu import checkpoints, cli, losses
+from ganedu.train import Trainer
 
 pytestmark = pytest.mark.usefixtures("mnist_test")
 
@@ -291,15 +292,22 @@ def test_every_generator_loss_has_its_discriminator_loss():
 ])
 def test_train_pairs_the_losses(tmp_path, monkeypatch, loss, d_loss, gp):
     built = []
-    monkeypatch.setattr(cli, "_write_run", lambda trainer, out: built.append(trainer))
+
+    def recording_trainer(*args, **kwargs):  # what the CLI asks the Trainer for
+        built.append(kwargs)
+        return Trainer(*args, **kwargs)
+
+    monkeypatch.setattr(cli, "Trainer", recording_trainer)
     assert cli.main(["train", "--steps", "1", "--loss", loss, "--out", str(tmp_path / "run"), *QUICK]) == 0
-    (trainer,) = built
-    assert trainer.loss == loss and trainer.d_loss_fn is d_loss
+    (kwargs,) = built
+    assert kwargs["d_loss"] is d_loss
+    penalty = kwargs["d_penalty"]
     if gp:  # WGAN's critic is kept Lipschitz by WGAN-GP's penalty with the course's weight
-        assert trainer.d_penalty.func is losses.gradient_penalty
-        assert trainer.d_penalty.keywords == {"weight": losses.GP_WEIGHT} and losses.GP_WEIGHT == 10
+        assert penalty.func is losses.gradient_penalty
+        assert penalty.keywords == {"weight": losses.GP_WEIGHT} and losses.GP_WEIGHT == 10
     else:
-        assert trainer.d_penalty is None
+        assert penalty is None
+    assert json.loads((tmp_path / "run" / "history.json").read_text())["loss"] == [loss]
 
 
 def test_wgan_discriminator_loss_is_the_critic_loss(tmp_path, monkeypatch):
@@ -325,14 +333,25 @@ def test_resume_applies_knobs(tmp_path):
     assert hist["loss"] == ["nonsaturating"] * 2 + ["least_squares"] * 2
 
 
-def test_resume_keeps_the_saved_loss_pair(tmp_path, capsys):
+def test_resume_keeps_the_saved_loss_pair(tmp_path, monkeypatch):
     out = tmp_path / "run"
     cli.main(["train", "--steps", "1", "--out", str(out), "--loss", "wasserstein", *QUICK])
     args = cli.build_parser().parse_args(["train", "--out", str(out), "--resume", str(out / "generator.pt"),
                                           "--device", "cpu"])
+    asked, resume = [], checkpoints.resume
+
+    def recording_resume(path, data, **kwargs):
+        asked.append(kwargs)
+        return resume(path, data, **kwargs)
+
+    monkeypatch.setattr(cli.checkpoints, "resume", recording_resume)
     trainer = cli._resumed_trainer(args, torch.zeros(16, 1, 28, 28))
-    assert trainer.loss == "wasserstein" and trainer.d_loss_fn is losses.d_loss_wasserstein
-    assert trainer.d_penalty is not None
+    assert trainer.loss == "wasserstein" and asked[0]["d_loss"] is losses.d_loss_wasserstein
+    assert asked[0]["d_penalty"] is cli.LOSS_PAIRS["wasserstein"][1]
+    args.loss = "least_squares"  # --loss on resume: the new loss with its own D loss
+    trainer = cli._resumed_trainer(args, torch.zeros(16, 1, 28, 28))
+    assert trainer.loss == "least_squares" and asked[1]["d_loss"] is losses.d_loss_least_squares
+    assert asked[1]["d_penalty"] is None
 
 
 @pytest.mark.parametrize("flag, value, pattern", [

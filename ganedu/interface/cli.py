@@ -220,7 +220,8 @@ def _resumed_trainer(args: argparse.Namespace, images: torch.Tensor) -> Trainer:
     given = {"batch_size": args.batch_size, "seed": args.seed, "k": args.k, "lr_d": args.lr_d, "lr_g": args.lr_g,
              "loss": args.loss}
     overrides = {name: value for name, value in given.items() if value is not None}
-    loss = args.loss or saved["trainer"].get("knobs", {}).get("loss", TrainConfig.loss)
+    knobs = saved["trainer"].get("knobs")
+    loss = args.loss or (knobs.get("loss") if isinstance(knobs, dict) else None)
     d_loss, d_penalty = LOSS_PAIRS.get(loss, (None, None))  # an unknown saved loss: the trainer says so
     return checkpoints.resume(args.resume, images, d_loss=d_loss, d_penalty=d_penalty, device=args.device,
                               **overrides)
