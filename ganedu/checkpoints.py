@@ -173,8 +173,9 @@ def atomic_folder(path: str | os.PathLike, allowed: Collection[str]) -> Iterator
     """Write a whole folder at once: fill the temp folder this yields; when the block ends without error, the
     old ``path`` becomes ``<path>.previous`` and the temp folder becomes ``path``.
 
-    A reader sees the old folder or the new one, never a mix of both; an error in the block leaves ``path`` as it
-    was. ``allowed`` names the files a replaced folder may hold (see :func:`check_folder`).
+    A reader sees the old folder or the new one (between the two renames, for an instant, only ``<path>.previous``),
+    never a mix of both; an error in the block leaves ``path`` as it was. ``allowed`` names the files a replaced
+    folder may hold (see :func:`check_folder`).
     """
     path = check_folder(path, allowed)
     remove_stale_temps(path)
@@ -258,7 +259,7 @@ def load(path: str | os.PathLike) -> dict:
             raise CheckpointError(msg("ckpt_foreign", path=path, entry=key))
     for key in ("generator_spec", "discriminator_spec", "trainer"):
         if not isinstance(data[key], dict):
-            raise CheckpointError(msg("ckpt_damaged", path=path, reason=f"'{key}' is not a dict"))
+            raise CheckpointError(msg("ckpt_damaged", path=path, reason=msg("ckpt_not_dict", entry=key)))
     return data
 
 
@@ -276,7 +277,7 @@ def rebuild(ckpt: dict, role: str, path: str | os.PathLike = "") -> nn.Module:
 def _reason(err: BaseException) -> str:
     text = str(err).strip()
     if isinstance(err, KeyError):
-        return f"no {text} entry"
+        return msg("ckpt_no_entry", entry=text)
     return text.splitlines()[0][:200] if text else type(err).__name__
 
 

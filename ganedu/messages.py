@@ -291,6 +291,8 @@ EN: dict[str, str] = {
         "{path} is a ganedu checkpoint whose contents do not fit together ({reason}): it was edited or damaged; "
         "train again or pick another file"
     ),
+    "ckpt_not_dict": "'{entry}' is not a dict",
+    "ckpt_no_entry": "no {entry} entry",
     "ckpt_unknown_override": "unknown setting(s) {names} for resume: choose among {choices}",
     "ckpt_fixed": (
         "{path} was trained with {name}={saved}, and a resumed run keeps it: drop {name}={value}, or train a new "
@@ -355,6 +357,7 @@ EN: dict[str, str] = {
     "cli_samples_unreadable": (
         "{path} is not a NumPy array file ({reason}): write the digits with numpy.save('digits.npy', array)"
     ),
+    "cli_samples_not_npy": "not in .npy format",
     "cli_samples_dtype": (
         "{path} holds {dtype} values: --samples needs floats (float16, float32 or float64) in [-1, 1]; convert "
         "with array.astype('float32') / 127.5 - 1 for 0..255 images"

@@ -305,8 +305,9 @@ def _load_samples(path: str) -> torch.Tensor:
         raise FileNotFoundError(msg("cli_samples_missing", path=path)) from None
     except (ValueError, OSError, EOFError) as err:
         # a text file or pickle: NumPy's text suggests allow_pickle=True, which would run code; give our own
-        reason = "not in .npy format" if "pickle" in str(err) else (str(err).splitlines() or ["unreadable"])[0]
-        raise ValueError(msg("cli_samples_unreadable", path=path, reason=reason[:200])) from None
+        text = str(err).strip()
+        reason = msg("cli_samples_not_npy") if "pickle" in text or not text else text.splitlines()[0][:200]
+        raise ValueError(msg("cli_samples_unreadable", path=path, reason=reason)) from None
     if not isinstance(arr, np.ndarray):  # np.load opens a .npz archive whatever its name
         arr.close()
         raise ValueError(msg("cli_samples_npz", path=path))
