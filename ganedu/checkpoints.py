@@ -292,6 +292,7 @@ def resume(
     *,
     d_loss: Callable[[Tensor, Tensor], Tensor] | None = None,
     d_penalty: Callable | None = None,
+    labels: Tensor | None = None,
     **overrides,
 ) -> Trainer:
     """A Trainer that continues the saved run on ``data``.
@@ -299,7 +300,8 @@ def resume(
     ``overrides`` are TrainConfig fields: knobs (k, lr_d, lr_g, loss) are applied after loading, so they win over
     the saved ones; device and speed settings apply as given; the fields the saved state pins (batch_size, seed,
     betas, n_samples) must equal the saved values, else a ValueError says so. ``d_loss`` and ``d_penalty`` go to
-    the Trainer (they are code, so a checkpoint cannot hold them: pass the pair that matches the run's loss).
+    the Trainer (they are code, so a checkpoint cannot hold them: pass the pair that matches the run's loss), and
+    so do ``labels`` (N,) of ``data``, which a conditional run needs.
     """
     from .train import TrainConfig, Trainer
 
@@ -320,7 +322,7 @@ def resume(
     knobs = {k: overrides.pop(k) for k in KNOBS if k in overrides}
     fields.update(overrides)
     G, D = rebuild(ckpt, "generator", path), rebuild(ckpt, "discriminator", path)
-    extra = {k: v for k, v in (("d_loss", d_loss), ("d_penalty", d_penalty)) if v is not None}
+    extra = {k: v for k, v in (("d_loss", d_loss), ("d_penalty", d_penalty), ("labels", labels)) if v is not None}
     trainer = Trainer(G, D, data, TrainConfig(**fields), **extra)
     try:
         trainer.load_state_dict(saved)

@@ -342,6 +342,10 @@ EN: dict[str, str] = {
         "{path} holds a {saved} run, and a resumed run keeps its networks: drop --model {value}, or train a new run "
         "without --resume"
     ),
+    "cli_resume_conditional": (
+        "{path} holds a conditional {saved} run, which the command line cannot train: continue it in notebook 09 "
+        "with ganedu.checkpoints.resume(path, images, labels=labels)"
+    ),
     "cli_interrupted": (
         "stopped by {signal} at step {step}; the run is saved in {out}. Continue it with: python -m ganedu train "
         "--resume {checkpoint} --out {out}"

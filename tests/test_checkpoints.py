@@ -319,3 +319,15 @@ def test_resume_passes_the_discriminator_loss(tmp_path):
     r = checkpoints.resume(tmp_path / "g.pt", data, d_loss=recording_d_loss, loss="least_squares")
     r.train(2)
     assert calls == [8, 8] and r.loss == "least_squares"  # one D step per G step (k = 1), batch 8
+
+
+def test_a_conditional_run_resumes_with_its_labels(tmp_path):
+    torch.manual_seed(0)
+    G, D = models.build("cgan")
+    data, labels = torch.rand(32, 1, 28, 28) * 2 - 1, torch.arange(32) % 10
+    t = Trainer(G, D, data, TrainConfig(device="cpu", batch_size=8), labels=labels)
+    t.train(1)
+    checkpoints.save(t, tmp_path / "c.pt")
+    r = checkpoints.resume(tmp_path / "c.pt", data, labels=labels)
+    r.train(1)
+    assert r.history["step"] == [1, 2] and r.samples(10).shape == (10, 1, 28, 28)

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 import torch
 
-from ganedu import checkpoints, cli, losses
-from ganedu.train import Trainer
+from ganedu import checkpoints, cli, losses, models
+from ganedu.train import TrainConfig, Trainer
 
 pytestmark = pytest.mark.usefixtures("mnist_test")
 
@@ -471,3 +471,12 @@ def test_errors_reach_the_shell_without_traceback(tmp_path):
                        text=True, timeout=120)
     assert r.returncode == 2 and r.stdout == ""
     assert r.stderr.startswith("error: ") and "holds uint8 values" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_resume_refuses_a_conditional_run(tmp_path, capsys):
+    torch.manual_seed(0)
+    G, D = models.build("cgan")
+    t = Trainer(G, D, torch.zeros(16, 1, 28, 28), TrainConfig(device="cpu", batch_size=8), labels=torch.arange(16) % 10)
+    path = checkpoints.save(t, tmp_path / "c.pt")
+    err = fails(["train", "--steps", "1", "--resume", str(path), "--out", str(tmp_path / "o"), *QUICK], capsys)
+    assert "conditional cgan run" in err and "checkpoints.resume(path, images, labels=labels)" in err
