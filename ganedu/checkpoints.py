@@ -46,9 +46,20 @@ class CheckpointError(ValueError):
 
 def _file_mode(directory: bool = False) -> int:
     """0644 for files, 0755 for folders, less what the umask takes away (mkstemp/mkdtemp give 0600/0700)."""
-    umask = os.umask(0)
+    return (0o777 if directory else 0o666) & ~_umask()
+
+
+def _umask() -> int:
+    """The process's umask: read from /proc on Linux (setting it to read it races with other threads' files)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    umask = os.umask(0o022)
     os.umask(umask)
-    return (0o777 if directory else 0o666) & ~umask
+    return umask
 
 
 def _temp_prefix(target: Path) -> str:
