@@ -215,7 +215,7 @@ def _resumed_trainer(args: argparse.Namespace, images: torch.Tensor) -> Trainer:
     """The saved run with the knobs given on the command line; settings it pins must not differ."""
     saved = checkpoints.load(args.resume)
     kind = saved["generator_spec"].get("kind")
-    if kind not in UNCONDITIONAL:  # a conditional run needs its labels: the notebooks resume those
+    if kind in models.PAIRS and kind not in UNCONDITIONAL:  # a conditional run needs labels: notebooks resume it
         raise ValueError(msg("cli_resume_conditional", path=args.resume, saved=kind))
     if args.model and args.model != kind:
         raise ValueError(msg("cli_resume_model", path=args.resume, saved=kind, value=args.model))
