@@ -359,6 +359,106 @@ EN: dict[str, str] = {
     "fig_digit_asked": "digit asked for",
     "fig_share": "share",
     "fig_percent": "{value:.0f}",
+    # --- command line and checkpoints (ganedu.cli, ganedu.checkpoints) ---
+    "out_empty": "--out is empty: give the folder to write the run into, e.g. --out runs/mlp",
+    "out_root": "--out {path} is the root of a file system: give a folder inside it, e.g. --out runs/mlp",
+    "out_is_file": "{path} is a file, not a folder: give --out a new folder or an earlier run's folder",
+    "out_not_run": (
+        "{path} holds files that are not a ganedu run ({extra}): a run replaces its whole folder, so give --out a "
+        "new folder or an earlier run's folder"
+    ),
+    "out_not_writable": "cannot write into {path} ({reason}): give --out a folder you can write to",
+    "ckpt_old_torch": (
+        "torch {version} can be tricked into running code while loading a file (CVE-2025-32434), so ganedu does "
+        "not load checkpoints with it: upgrade to torch >= {minimum} (pip install -U torch torchvision)"
+    ),
+    "ckpt_code": (
+        "{path} is not a ganedu checkpoint or it contains code; ganedu only loads plain data. Train again or pick "
+        "a checkpoint that ganedu wrote."
+    ),
+    "ckpt_damaged": (
+        "{path} is a ganedu checkpoint whose contents do not fit together ({reason}): it was edited or damaged; "
+        "train again or pick another file"
+    ),
+    "ckpt_not_dict": "'{entry}' is not a dict",
+    "ckpt_no_entry": "no {entry} entry",
+    "ckpt_unknown_override": "unknown setting(s) {names} for resume: choose among {choices}",
+    "ckpt_fixed": (
+        "{path} was trained with {name}={saved}, and a resumed run keeps it: drop {name}={value}, or train a new "
+        "run without resuming"
+    ),
+    "cli_range": "must be a whole number from {low} to {high}, got {value}",
+    "cli_not_int": "expected a whole number, got {value!r}",
+    "cli_not_number": "expected a number such as 2e-4, got {value!r}",
+    "cli_not_positive": "must be a positive number, got {value}",
+    "cli_minutes": "must be a number of minutes from 0 (off) to {high}, got {value}",
+    "cli_description": "Train, sample and evaluate MNIST GANs.",
+    "cli_help_train": "train a GAN on MNIST and write generator.pt, samples.png, history.json",
+    "cli_help_model": "network pair (default: mlp; a resumed run keeps its own)",
+    "cli_help_steps": "generator steps, at most {high} (default 2000 unless --max-seconds)",
+    "cli_help_max_seconds": "stop after this many seconds of training",
+    "cli_help_batch_size": (
+        "minibatch size, {low} to {high} (default {default}; batch normalisation needs 2 or more; a resumed run "
+        "keeps its own)"
+    ),
+    "cli_help_k": "discriminator steps per generator step, 1 to {high} (default {default})",
+    "cli_help_lr": "{who} learning rate (default {cpu:g} on a CPU, else {gpu:g}; a resumed run keeps its own)",
+    "cli_help_loss": (
+        "generator loss, each with its matching discriminator loss: nonsaturating and minimax train a BCE "
+        "discriminator, least_squares an LSGAN one, wasserstein a WGAN-GP critic (gradient penalty weight {gp:g}) "
+        "(default {default})"
+    ),
+    "cli_help_device": "where to compute (default auto: CUDA, then MPS, then the CPU)",
+    "cli_help_data_root": "folder holding MNIST/raw (default: $GANEDU_DATA or a cache)",
+    "cli_help_split_train": "MNIST split to train on",
+    "cli_help_seed": "random seed, 0 to {high} (default 0; a resumed run keeps its own)",
+    "cli_help_out": (
+        "output folder; the run replaces it as a whole, and the folder it replaces is kept as <out>.previous"
+    ),
+    "cli_help_resume": "continue the run saved in this checkpoint (--k, --lr-d, --lr-g, --loss change it)",
+    "cli_help_checkpoint_every": "save the run every this many minutes while training (default {default:g}; 0: off)",
+    "cli_help_quiet": "no progress bar",
+    "cli_help_sample": "write N generated digits as float32 (N, 1, 28, 28) in [-1, 1] to a .npy",
+    "cli_help_checkpoint": "checkpoint to sample from (a run's generator.pt)",
+    "cli_help_n": "how many digits, 1 to {high}",
+    "cli_help_npy_out": "output .npy file (.npy is added if missing)",
+    "cli_help_evaluate": "print quality metrics as one JSON object (and nothing else) on stdout",
+    "cli_help_samples": ".npy of generated digits: float (N, 1, 28, 28) in [-1, 1]",
+    "cli_help_eval_n": "samples to draw from --checkpoint, 1 to {high} (default: as many as real digits, at most 5000)",
+    "cli_help_split_eval": "real digits to compare with",
+    "cli_progress": "step {step}{goal} | {rate:.0f} steps/s | D loss {d_loss:.3f} G loss {g_loss:.3f}",
+    "cli_resume_model": (
+        "{path} holds a {saved} run, and a resumed run keeps its networks: drop --model {value}, or train a new run "
+        "without --resume"
+    ),
+    "cli_resume_conditional": (
+        "{path} holds a conditional {saved} run, which the command line cannot train: continue it in notebook 09 "
+        "with ganedu.checkpoints.resume(path, images, labels=labels)"
+    ),
+    "cli_interrupted": (
+        "stopped by {signal} at step {step}; the run is saved in {out}. Continue it with: python -m ganedu train "
+        "--resume {checkpoint} --out {out}"
+    ),
+    "cli_interrupted_early": "stopped by Ctrl-C before training started: nothing to save",
+    "cli_npy_empty": "--out is empty: give the .npy file to write, e.g. --out samples.npy",
+    "cli_npy_is_folder": "--out {path} is a folder: give a file name inside it, e.g. --out {example}",
+    "cli_samples_missing": "no file at {path}: check the --samples path",
+    "cli_samples_npz": (
+        "{path} is a .npz archive, not one array: save the digits with numpy.save('digits.npy', array) and pass "
+        "that file"
+    ),
+    "cli_samples_unreadable": (
+        "{path} is not a NumPy array file ({reason}): write the digits with numpy.save('digits.npy', array)"
+    ),
+    "cli_samples_not_npy": "not in .npy format",
+    "cli_samples_dtype": (
+        "{path} holds {dtype} values: --samples needs floats (float16, float32 or float64) in [-1, 1]; convert "
+        "with array.astype('float32') / 127.5 - 1 for 0..255 images"
+    ),
+    "cli_samples_shape": (
+        "--samples must hold an array of shape (N, 1, 28, 28), got {shape}: reshape it, e.g. "
+        "array.reshape(-1, 1, 28, 28)"
+    ),
 }
 
 TABLES: dict[str, dict[str, str]] = {"en": EN}

@@ -1,94 +1,136 @@
-"""Command line: ``python -m ganedu train | sample | evaluate``. Built only from the library's layers."""
+"""Command line: ``python -m ganedu train | sample | evaluate``. Built only from the library's layers.
+
+stdout carries one JSON object per command and nothing else; progress, warnings and errors go to stderr.
+A bad input ends with exit code 2 and one sentence that names the problem and the fix, never a traceback.
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import functools
 import json
+import os
+import signal
 import sys
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import torch
 
-from .. import checkpoints, config, models
-from ..losses import G_LOSSES
+from .. import checkpoints, config, losses, models, train
+from ..messages import msg
 from ..train import TrainConfig, Trainer
 
 PROGRESS_EVERY = 0.5  # seconds between progress-bar redraws (each one reads metrics back: one device sync)
 # the CLI trains unconditional pairs; a conditional pair ("cgan") needs labels: see notebook 09
 UNCONDITIONAL = sorted(kind for kind in models.PAIRS if not kind.startswith("c"))
 CPU_LR = 5e-4  # on 2 CPU cores: FD 6.4 after 60 s vs 10.7 with 2e-4 (benchmarks/RESULTS.md, one seed)
+RUN_FILES = ("generator.pt", "samples.png", "history.json")  # a run folder holds these and nothing else
+CHECKPOINT_EVERY = 5.0  # minutes between saves while training: a kill loses at most this much
+DEFAULT_STEPS = 2000  # generator steps when neither --steps nor --max-seconds is given
+# upper bounds of whole-number arguments: beyond them a run would hang or exhaust memory rather than fail
+K_MAX = getattr(train, "K_MAX", 100)  # D steps per G step (the trainer's own bound where it has one)
+MAX_STEPS = 10_000_000  # about 3 days at 40 steps/s
+MAX_BATCH = 60_000  # the MNIST train split: a larger minibatch only repeats digits
+MIN_BATCH = 2  # BatchNorm needs two samples per batch in training mode
+MAX_SAMPLES = 100_000  # 100k digits are 314 MB of float32
+MAX_SEED = 2**32 - 1  # the largest seed NumPy accepts too
+MAX_MINUTES = 24 * 60.0  # --checkpoint-every
+
+#: Each generator loss with the discriminator loss (and penalty) it is defined with: (d_loss, d_penalty).
+#: WGAN's critic must stay 1-Lipschitz: the gradient penalty of WGAN-GP with the course's weight (losses.GP_WEIGHT).
+LOSS_PAIRS: dict[str, tuple[Callable, Callable | None]] = {
+    "nonsaturating": (losses.d_loss_bce, None),
+    "minimax": (losses.d_loss_bce, None),
+    "least_squares": (losses.d_loss_least_squares, None),
+    "wasserstein": (losses.d_loss_wasserstein, functools.partial(losses.gradient_penalty, weight=losses.GP_WEIGHT)),
+}
 
 
-def _int_at_least(minimum: int):
-    """An argparse type: a whole number >= ``minimum``, with an error that says which."""
+def _int_in(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number in [low, high], with an error that says which."""
 
     def parse(text: str) -> int:
         try:
             value = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"must be >= {minimum}, got {value}")
+            raise argparse.ArgumentTypeError(msg("cli_not_int", value=text)) from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(msg("cli_range", low=low, high=high, value=value))
         return value
 
     return parse
-
-
-_positive_int = _int_at_least(1)
-_seed = _int_at_least(0)
 
 
 def _positive_float(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number such as 2e-4, got {text!r}") from None
+        raise argparse.ArgumentTypeError(msg("cli_not_number", value=text)) from None
     if not (value > 0 and np.isfinite(value)):
-        raise argparse.ArgumentTypeError(f"must be a positive number, got {text}")
+        raise argparse.ArgumentTypeError(msg("cli_not_positive", value=text))
+    return value
+
+
+def _minutes(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(msg("cli_not_number", value=text)) from None
+    if not 0 <= value <= MAX_MINUTES:  # also refuses nan
+        raise argparse.ArgumentTypeError(msg("cli_minutes", high=f"{MAX_MINUTES:g}", value=text))
     return value
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m ganedu", description="Train, sample and evaluate MNIST GANs.")
+    parser = argparse.ArgumentParser(prog="python -m ganedu", description=msg("cli_description"))
     sub = parser.add_subparsers(dest="command", required=True)
+    devices = ["auto", "cpu", "cuda", "mps"]
 
-    t = sub.add_parser("train", help="train a GAN on MNIST and write generator.pt, samples.png, history.json")
-    t.add_argument("--model", choices=UNCONDITIONAL, default="mlp", help="network pair (default: mlp)")
-    t.add_argument("--steps", type=_positive_int, default=None,
-                   help="generator steps (default 2000 unless --max-seconds)")
-    t.add_argument("--max-seconds", type=_positive_float, default=None, help="stop after this many seconds of training")
-    t.add_argument("--batch-size", type=_positive_int, default=TrainConfig.batch_size)
-    t.add_argument("--k", type=_positive_int, default=TrainConfig.k, help="discriminator steps per generator step")
+    # settings a resumed run keeps default to None here, so that only an explicit value is compared with it
+    t = sub.add_parser("train", help=msg("cli_help_train"))
+    t.add_argument("--model", choices=UNCONDITIONAL, default=None, help=msg("cli_help_model"))
+    t.add_argument("--steps", type=_int_in(1, MAX_STEPS), default=None, help=msg("cli_help_steps", high=MAX_STEPS))
+    t.add_argument("--max-seconds", type=_positive_float, default=None, help=msg("cli_help_max_seconds"))
+    t.add_argument("--batch-size", type=_int_in(MIN_BATCH, MAX_BATCH), default=None,
+                   help=msg("cli_help_batch_size", low=MIN_BATCH, high=MAX_BATCH, default=TrainConfig.batch_size))
+    t.add_argument("--k", type=_int_in(1, K_MAX), default=None,
+                   help=msg("cli_help_k", high=K_MAX, default=TrainConfig.k))
     t.add_argument("--lr-d", type=_positive_float, default=None,
-                   help=f"discriminator learning rate (default {CPU_LR:g} on a CPU, else {TrainConfig.lr_d:g})")
+                   help=msg("cli_help_lr", who="discriminator", cpu=CPU_LR, gpu=TrainConfig.lr_d))
     t.add_argument("--lr-g", type=_positive_float, default=None,
-                   help=f"generator learning rate (default {CPU_LR:g} on a CPU, else {TrainConfig.lr_g:g})")
-    t.add_argument("--loss", choices=list(G_LOSSES), default=TrainConfig.loss, help="generator loss")
-    t.add_argument("--device", choices=["auto", "cpu", "cuda", "mps"], default="auto")
-    t.add_argument("--data-root", default=None, help="folder holding MNIST/raw (default: $GANEDU_DATA or a cache)")
-    t.add_argument("--split", choices=["train", "test"], default="train", help="MNIST split to train on")
-    t.add_argument("--seed", type=_seed, default=0)
-    t.add_argument("--out", required=True, help="output folder")
-    t.add_argument("--resume", default=None, help="continue the run saved in this checkpoint")
-    t.add_argument("--quiet", action="store_true", help="no progress bar")
+                   help=msg("cli_help_lr", who="generator", cpu=CPU_LR, gpu=TrainConfig.lr_g))
+    t.add_argument("--loss", choices=list(LOSS_PAIRS), default=None,
+                   help=msg("cli_help_loss", gp=losses.GP_WEIGHT, default=TrainConfig.loss))
+    t.add_argument("--device", choices=devices, default="auto", help=msg("cli_help_device"))
+    t.add_argument("--data-root", default=None, help=msg("cli_help_data_root"))
+    t.add_argument("--split", choices=["train", "test"], default="train", help=msg("cli_help_split_train"))
+    t.add_argument("--seed", type=_int_in(0, MAX_SEED), default=None, help=msg("cli_help_seed", high=MAX_SEED))
+    t.add_argument("--out", required=True, help=msg("cli_help_out"))
+    t.add_argument("--resume", default=None, help=msg("cli_help_resume"))
+    t.add_argument("--checkpoint-every", type=_minutes, default=CHECKPOINT_EVERY, metavar="MINUTES",
+                   help=msg("cli_help_checkpoint_every", default=CHECKPOINT_EVERY))
+    t.add_argument("--quiet", action="store_true", help=msg("cli_help_quiet"))
 
-    s = sub.add_parser("sample", help="write N generated digits as float32 (N, 1, 28, 28) in [-1, 1] to a .npy")
-    s.add_argument("--checkpoint", required=True)
-    s.add_argument("--n", type=_positive_int, required=True)
-    s.add_argument("--out", required=True, help="output .npy file")
-    s.add_argument("--seed", type=_seed, default=0)
-    s.add_argument("--device", choices=["auto", "cpu", "cuda", "mps"], default="cpu")
+    s = sub.add_parser("sample", help=msg("cli_help_sample"))
+    s.add_argument("--checkpoint", required=True, help=msg("cli_help_checkpoint"))
+    s.add_argument("--n", type=_int_in(1, MAX_SAMPLES), required=True, help=msg("cli_help_n", high=MAX_SAMPLES))
+    s.add_argument("--out", required=True, help=msg("cli_help_npy_out"))
+    s.add_argument("--seed", type=_int_in(0, MAX_SEED), default=0, help=msg("cli_help_seed", high=MAX_SEED))
+    s.add_argument("--device", choices=devices, default="cpu", help=msg("cli_help_device"))
 
-    e = sub.add_parser("evaluate", help="print quality metrics as one JSON object")
+    e = sub.add_parser("evaluate", help=msg("cli_help_evaluate"))
     src = e.add_mutually_exclusive_group(required=True)
-    src.add_argument("--samples", help=".npy of generated digits (N, 1, 28, 28) in [-1, 1]")
-    src.add_argument("--checkpoint", help="checkpoint to sample from")
-    e.add_argument("--n", type=_positive_int, default=None, help="samples to draw from --checkpoint")
-    e.add_argument("--data-root", default=None)
-    e.add_argument("--split", choices=["train", "test"], default="test", help="real digits to compare with")
-    e.add_argument("--seed", type=_seed, default=0)
+    src.add_argument("--samples", help=msg("cli_help_samples"))
+    src.add_argument("--checkpoint", help=msg("cli_help_checkpoint"))
+    e.add_argument("--n", type=_int_in(1, MAX_SAMPLES), default=None, help=msg("cli_help_eval_n", high=MAX_SAMPLES))
+    e.add_argument("--data-root", default=None, help=msg("cli_help_data_root"))
+    e.add_argument("--split", choices=["train", "test"], default="test", help=msg("cli_help_split_eval"))
+    e.add_argument("--seed", type=_int_in(0, MAX_SEED), default=0, help=msg("cli_help_seed", high=MAX_SEED))
     return parser
 
 
@@ -98,9 +140,9 @@ class _Progress:
     def __init__(self, total: int | None, seconds: float | None, quiet: bool) -> None:
         self.total, self.seconds, self.quiet, self.last = total, seconds, quiet, 0.0
 
-    def __call__(self, trainer: Trainer) -> None:
+    def __call__(self, trainer: Trainer, force: bool = False) -> None:
         now = time.perf_counter()
-        if self.quiet or now - self.last < PROGRESS_EVERY:
+        if self.quiet or (now - self.last < PROGRESS_EVERY and not force):
             return
         self.last = now
         row = trainer.history.last() or {}
@@ -108,78 +150,186 @@ class _Progress:
         goal = f"/{self.total}" if self.total else f" ({trainer.seconds:.0f}/{self.seconds:.0f} s)"
         frac = trainer.step_count / self.total if self.total else trainer.seconds / (self.seconds or 1)
         bar = "#" * int(20 * min(frac, 1.0))
-        sys.stderr.write(f"\r[{bar:<20}] step {trainer.step_count}{goal} | {rate:.0f} steps/s | "
-                         f"D loss {row.get('d_loss', float('nan')):.3f} G loss {row.get('g_loss', float('nan')):.3f}")
+        line = msg("cli_progress", step=trainer.step_count, goal=goal, rate=rate,
+                   d_loss=row.get("d_loss", float("nan")), g_loss=row.get("g_loss", float("nan")))
+        sys.stderr.write(f"\r[{bar:<20}] {line}")
         sys.stderr.flush()
 
-    def close(self) -> None:
+    def close(self, trainer: Trainer) -> None:
+        """Draw where training ended, then end the line."""
         if not self.quiet:
+            self(trainer, force=True)
             sys.stderr.write("\n")
+
+
+class _Every:
+    """A callback that calls ``fn(trainer)`` each time ``seconds`` of wall time have passed since the last call."""
+
+    def __init__(self, seconds: float, fn: Callable[[Trainer], None]) -> None:
+        self.seconds, self.fn, self.due = seconds, fn, time.monotonic() + seconds
+
+    def __call__(self, trainer: Trainer) -> None:
+        if time.monotonic() >= self.due:
+            self.fn(trainer)
+            self.due = time.monotonic() + self.seconds
+
+
+class _StopOnSignal:
+    """While active, Ctrl-C (SIGINT) and SIGTERM (e.g. a Binder cull) ask the trainer to stop after the step in
+    progress instead of killing the process, so the run can be saved; ``signum`` records the first one."""
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self, trainer: Trainer) -> None:
+        self.trainer, self.signum, self._old = trainer, None, {}
+
+    def _handle(self, signum: int, frame: object) -> None:
+        self.signum = self.signum or signum
+        self.trainer.request_stop()
+
+    def __enter__(self) -> _StopOnSignal:
+        if threading.current_thread() is threading.main_thread():  # only the main thread may set handlers
+            for sig in self.SIGNALS:
+                self._old[sig] = signal.signal(sig, self._handle)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for sig, old in self._old.items():
+            signal.signal(sig, old)
+
+
+def _new_trainer(args: argparse.Namespace, images: torch.Tensor) -> Trainer:
+    on_cpu = config.pick_device(args.device).type == "cpu"
+    loss = args.loss or TrainConfig.loss
+    cfg = TrainConfig(batch_size=args.batch_size or TrainConfig.batch_size, k=args.k or TrainConfig.k,
+                      lr_d=args.lr_d or (CPU_LR if on_cpu else TrainConfig.lr_d),
+                      lr_g=args.lr_g or (CPU_LR if on_cpu else TrainConfig.lr_g),
+                      loss=loss, seed=0 if args.seed is None else args.seed, device=args.device)
+    config.seed_everything(cfg.seed)  # weight initialisation
+    G, D = models.build(args.model or "mlp")
+    d_loss, d_penalty = LOSS_PAIRS[loss]
+    return Trainer(G, D, images, cfg, d_loss=d_loss, d_penalty=d_penalty)
+
+
+def _resumed_trainer(args: argparse.Namespace, images: torch.Tensor) -> Trainer:
+    """The saved run with the knobs given on the command line; settings it pins must not differ."""
+    saved = checkpoints.load(args.resume)
+    kind = saved["generator_spec"].get("kind")
+    if kind in models.PAIRS and kind not in UNCONDITIONAL:  # a conditional run needs labels: notebooks resume it
+        raise ValueError(msg("cli_resume_conditional", path=args.resume, saved=kind))
+    if args.model and args.model != kind:
+        raise ValueError(msg("cli_resume_model", path=args.resume, saved=kind, value=args.model))
+    given = {"batch_size": args.batch_size, "seed": args.seed, "k": args.k, "lr_d": args.lr_d, "lr_g": args.lr_g,
+             "loss": args.loss}
+    overrides = {name: value for name, value in given.items() if value is not None}
+    knobs = saved["trainer"].get("knobs")
+    loss = args.loss or (knobs.get("loss") if isinstance(knobs, dict) else None)
+    d_loss, d_penalty = LOSS_PAIRS.get(loss, (None, None))  # an unknown saved loss: the trainer says so
+    return checkpoints.resume(args.resume, images, d_loss=d_loss, d_penalty=d_penalty, device=args.device,
+                              **overrides)
+
+
+def _write_run(trainer: Trainer, out: Path) -> None:
+    """Write generator.pt, samples.png and history.json from ONE snapshot, replacing ``out`` as a whole."""
+    from . import plot
+
+    snap = checkpoints.snapshot(trainer)  # the nets are read once, here; the files below use only this copy
+    G = checkpoints.rebuild(snap, "generator")
+    with torch.no_grad(), models.evaluating(G):
+        grid = G(snap["trainer"]["fixed_noise"]).float()
+    with checkpoints.atomic_folder(out, RUN_FILES) as tmp:
+        checkpoints.atomic_save(snap, tmp / "generator.pt")
+        (tmp / "samples.png").write_bytes(plot.grid_png(grid, scale=2))
+        (tmp / "history.json").write_text(json.dumps(snap["trainer"]["history"]))
 
 
 def cmd_train(args: argparse.Namespace) -> int:
     from .. import data
-    from . import plot
 
+    out = checkpoints.check_folder(args.out, RUN_FILES)  # before any training: a bad --out loses nothing
     images, _ = data.mnist(args.split, root=args.data_root)
-    on_cpu = config.pick_device(args.device).type == "cpu"
-    lr_d = args.lr_d or (CPU_LR if on_cpu else TrainConfig.lr_d)
-    lr_g = args.lr_g or (CPU_LR if on_cpu else TrainConfig.lr_g)
-    cfg = TrainConfig(batch_size=args.batch_size, k=args.k, lr_d=lr_d, lr_g=lr_g, loss=args.loss,
-                      seed=args.seed, device=args.device)
-    if args.resume:
-        trainer = checkpoints.resume(args.resume, images, device=args.device)
-    else:
-        config.seed_everything(args.seed)  # weight initialisation
-        G, D = models.build(args.model)
-        trainer = Trainer(G, D, images, cfg)
-    steps = args.steps if (args.steps or args.max_seconds) else 2000
+    trainer = _resumed_trainer(args, images) if args.resume else _new_trainer(args, images)
+    steps = args.steps if (args.steps or args.max_seconds) else DEFAULT_STEPS
     progress = _Progress(steps, args.max_seconds, args.quiet)
-    trainer.train(steps=steps, max_seconds=args.max_seconds, callbacks=[progress])
-    progress.close()
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    checkpoints.save(trainer, out / "generator.pt")
-    (out / "samples.png").write_bytes(plot.grid_png(trainer.samples(), scale=2))
-    tmp = out / ".history.json.tmp"
-    tmp.write_text(json.dumps(trainer.history.to_dict()))
-    tmp.replace(out / "history.json")
+    callbacks: list[Callable[[Trainer], None]] = [progress]
+    if args.checkpoint_every:
+        callbacks.append(_Every(60 * args.checkpoint_every, lambda tr: _write_run(tr, out)))
+    with _StopOnSignal(trainer) as stop:  # stays on while saving: a second Ctrl-C does not cut the save short
+        try:
+            trainer.train(steps=steps, max_seconds=args.max_seconds, callbacks=callbacks)
+        finally:
+            progress.close(trainer)
+        _write_run(trainer, out)
     summary = {"steps": trainer.step_count, "seconds": round(trainer.seconds, 2), "device": str(trainer.device),
                "out": str(out)}
     if trainer.status:
         summary["status"] = trainer.status
+    if stop.signum:
+        summary["stopped_by"] = signal.Signals(stop.signum).name
     print(json.dumps(summary))
+    if stop.signum:
+        name = "Ctrl-C" if stop.signum == signal.SIGINT else signal.Signals(stop.signum).name
+        sys.stderr.write(msg("cli_interrupted", signal=name, step=trainer.step_count, out=out,
+                             checkpoint=out / "generator.pt") + "\n")
+        return 128 + stop.signum  # the shell's convention for "ended by a signal"
     return 0 if not trainer.status else 1
 
 
+def _npy_target(text: str) -> Path:
+    """The exact file ``sample --out`` writes: ``.npy`` added where missing; empty or a folder refused."""
+    if not text.strip():
+        raise ValueError(msg("cli_npy_empty"))
+    path = Path(text).expanduser()
+    if text.endswith(("/", os.sep)) or path.is_dir():
+        raise ValueError(msg("cli_npy_is_folder", path=text, example=path / "samples.npy"))
+    if path.suffix != ".npy":
+        path = path.with_name(path.name + ".npy")  # what np.save would write anyway: say so
+    if path.is_dir():
+        raise ValueError(msg("cli_npy_is_folder", path=path, example=path / "samples.npy"))
+    return path
+
+
 def cmd_sample(args: argparse.Namespace) -> int:
+    out = _npy_target(args.out)
     G = checkpoints.load_generator(args.checkpoint, device=config.pick_device(args.device))
-    gen = torch.Generator().manual_seed(args.seed)
-    with torch.no_grad():
-        z = torch.randn(args.n, G.latent_dim, generator=gen).to(next(G.parameters()).device)
-        x = torch.cat([G(c) for c in z.split(1000)]).float().cpu().clamp_(-1, 1)
-    out = Path(args.out)
+    x = models.sample(G, args.n, seed=args.seed).clamp_(-1, 1)  # float32 CPU (N, 1, 28, 28)
     out.parent.mkdir(parents=True, exist_ok=True)
-    np.save(out, x.numpy().astype(np.float32))
+    np.save(out, x.numpy())
     print(json.dumps({"n": args.n, "shape": list(x.shape), "out": str(out)}))
     return 0
+
+
+def _load_samples(path: str) -> torch.Tensor:
+    """The digits of a ``--samples`` file as float32 (N, 1, 28, 28); dtype and shape are checked before casting."""
+    try:
+        arr = np.load(path, allow_pickle=False)  # no pickled objects: a .npy can never run code
+    except FileNotFoundError:
+        raise FileNotFoundError(msg("cli_samples_missing", path=path)) from None
+    except (ValueError, OSError, EOFError) as err:
+        # a text file or pickle: NumPy's text suggests allow_pickle=True, which would run code; give our own
+        text = str(err).strip()
+        reason = msg("cli_samples_not_npy") if "pickle" in text or not text else text.splitlines()[0][:200]
+        raise ValueError(msg("cli_samples_unreadable", path=path, reason=reason)) from None
+    if not isinstance(arr, np.ndarray):  # np.load opens a .npz archive whatever its name
+        arr.close()
+        raise ValueError(msg("cli_samples_npz", path=path))
+    if arr.dtype not in (np.float16, np.float32, np.float64):
+        raise ValueError(msg("cli_samples_dtype", path=path, dtype=arr.dtype))
+    if arr.ndim != 4 or arr.shape[1:] != (1, 28, 28):
+        raise ValueError(msg("cli_samples_shape", shape=arr.shape))
+    return torch.from_numpy(arr.astype(np.float32))
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from .. import data, metrics
 
-    real, _ = data.mnist(args.split, root=args.data_root)
-    if args.samples:
-        arr = np.load(args.samples)
-        if arr.ndim != 4 or arr.shape[1:] != (1, 28, 28):
-            raise ValueError(f"--samples must hold an array of shape (N, 1, 28, 28), got {arr.shape}")
-        fake = torch.from_numpy(arr.astype(np.float32))
-    else:
-        G = checkpoints.load_generator(args.checkpoint)
-        gen = torch.Generator().manual_seed(args.seed)
-        with torch.no_grad():
-            fake = G(torch.randn(args.n or min(len(real), 5000), G.latent_dim, generator=gen))
-    result = metrics.evaluate(fake, real, clf=metrics.classifier(root=args.data_root))
+    with contextlib.redirect_stdout(sys.stderr):  # whatever the library prints: stdout holds only the JSON
+        fake = _load_samples(args.samples) if args.samples else None
+        real, _ = data.mnist(args.split, root=args.data_root)
+        if fake is None:
+            G = checkpoints.load_generator(args.checkpoint)
+            fake = models.sample(G, args.n or min(len(real), 5000), seed=args.seed)
+        result = metrics.evaluate(fake, real, clf=metrics.classifier(root=args.data_root))
     print(json.dumps(result))
     return 0
 
@@ -190,6 +340,8 @@ def main(argv: list[str] | None = None) -> int:
     handlers = {"train": cmd_train, "sample": cmd_sample, "evaluate": cmd_evaluate}
     try:
         return handlers[args.command](args)
-    except (FileNotFoundError, ValueError, RuntimeError) as err:
-        # learner-facing errors (missing data, bad checkpoint, bad settings) without a traceback
+    except (OSError, ValueError, RuntimeError) as err:
+        # learner-facing errors (missing data, bad checkpoint, bad settings, a full disk) without a traceback
         parser.exit(2, f"error: {err}\n")
+    except KeyboardInterrupt:  # Ctrl-C outside training (loading data, a checkpoint): nothing to save yet
+        parser.exit(128 + signal.SIGINT, f"{msg('cli_interrupted_early')}\n")
