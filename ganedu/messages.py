@@ -267,9 +267,13 @@ EN: dict[str, str] = {
         "no recorded comparison at {path}, and it could not be downloaded: open the notebook from a clone of the "
         "course repository, or record your own with python benchmarks/stabilise.py (about 15 minutes on 2 CPU cores)"
     ),
-    # --- exercises (ganedu.checks) ---
+    # --- exercises (ganedu.lessons.exercises) ---
     "check_ok": "Correct! {detail}",
     "check_wrong": "Not yet: {detail}",
+    # --- lessons (losses, models, theory, dirac, toy, stabilise, speed, exercises) ---
+    "loss_shape_mismatch": (
+        "real and fake batches must have the same shape, got {real} and {fake}: draw as many fakes as real samples"
+    ),
 }
 
 TABLES: dict[str, dict[str, str]] = {"en": EN}
