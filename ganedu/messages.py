@@ -274,6 +274,20 @@ EN: dict[str, str] = {
     "loss_shape_mismatch": (
         "real and fake batches must have the same shape, got {real} and {fake}: draw as many fakes as real samples"
     ),
+    "toy_coverage_per_mode": "{coverage}  (high-quality samples per mode: {per_mode})",
+    "stab_col_recipe": "recipe",
+    "stab_col_seconds": "seconds",
+    "stab_col_modes": "modes hit (of 8)",
+    "stab_col_high_quality": "high-quality share",
+    "stab_col_coverage": "classes (of 10)",
+    "stab_col_fd": "Fréchet distance",
+    "stab_col_fd_floor": "real-vs-real floor",
+    "stab_col_confidence": "confidence (1-10)",
+    "stab_col_precision": "precision",
+    "stab_col_recall": "recall",
+    "stab_not_available": "n/a",
+    "stab_bad_curve": "a {problem} trajectory holds {keys}, not {value!r}: ask for one of those",
+    "speed_rate": "{median:8.1f} steps/s  [{low:.1f}-{high:.1f}]",
 }
 
 TABLES: dict[str, dict[str, str]] = {"en": EN}

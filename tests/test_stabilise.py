@@ -234,7 +234,7 @@ def test_build_trainer_applies_the_recipe():
 
 def test_every_recipe_runs_on_the_ring_at_tiny_size():
     before = torch.get_rng_state()
-    outcomes = stabilise.compare(problem="ring", seeds=(0,), steps=3)
+    outcomes = stabilise.compare_recipes(problem="ring", seeds=(0,), steps=3)
     assert torch.equal(before, torch.get_rng_state())  # the caller's random state is left alone
     assert [o.recipe for o in outcomes] == list(stabilise.RECIPES)
     for o in outcomes:
