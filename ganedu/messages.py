@@ -288,6 +288,16 @@ EN: dict[str, str] = {
     "stab_not_available": "n/a",
     "stab_bad_curve": "a {problem} trajectory holds {keys}, not {value!r}: ask for one of those",
     "speed_rate": "{median:8.1f} steps/s  [{low:.1f}-{high:.1f}]",
+    "ex_d_wins_a": "raise k to 5",
+    "ex_d_wins_b": "lower lr_d (e.g. from 2e-4 to 5e-5)",
+    "ex_d_wins_c": "switch to the saturating generator loss",
+    "ex_d_wins_d": "raise lr_d to 1e-3",
+    "ex_function_raised": "your function raised {kind}: {error}. It should return a number for any two timings.",
+    "ex_loader_ok": "with a 10 ms loader even a free GPU gives at most {best:.0f} steps/s.",
+    "ex_loader_hint": "for loader 10 ms, GPU 0.5 ms you gave {got:.1f} steps/s; the two happen one after the other.",
+    "ex_sync_unknown": "pick from ge.exercises.SYNC_CHOICES; {unknown} is not one of them.",
+    "ex_sync_ok": "reading a GPU number on the host (item, formatting) waits for every queued kernel.",
+    "ex_sync_hint": "a value is only needed on the host when Python reads it: which lines read one?",
 }
 
 TABLES: dict[str, dict[str, str]] = {"en": EN}
