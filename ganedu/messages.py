@@ -298,6 +298,15 @@ EN: dict[str, str] = {
     "ex_sync_unknown": "pick from ge.exercises.SYNC_CHOICES; {unknown} is not one of them.",
     "ex_sync_ok": "reading a GPU number on the host (item, formatting) waits for every queued kernel.",
     "ex_sync_hint": "a value is only needed on the host when Python reads it: which lines read one?",
+    "model_bad_labels": "labels must have shape ({batch},), one class per sample, got {shape}",
+    "model_needs_labels": (
+        "the conditional discriminator needs labels: D(x, y) with y of shape (B,); train it with "
+        "Trainer(..., labels=labels)"
+    ),
+    "model_bad_path_mode": "mode must be 'linear' or 'spherical', got {value!r}",
+    "model_bad_endpoints": "z0 and z1 must be two vectors of the same length, got shapes {a} and {b}",
+    "model_bad_path_steps": "steps must be a whole number >= 2 (both endpoints), got {value!r}",
+    "model_bad_role": "role must be 'generator' or 'discriminator', got {value!r}",
 }
 
 TABLES: dict[str, dict[str, str]] = {"en": EN}

@@ -194,7 +194,7 @@ class SNDCGANDiscriminator(DCGANDiscriminator):
 
 def _check_labels(y: Tensor, batch: int) -> Tensor:
     if y.shape != (batch,):
-        raise ValueError(f"labels must have shape ({batch},), one class per sample, got {tuple(y.shape)}")
+        raise ValueError(msg("model_bad_labels", batch=batch, shape=tuple(y.shape)))
     return y.long()
 
 
@@ -246,8 +246,7 @@ class ConditionalDiscriminator(_Spec):
 
     def forward(self, x: Tensor, y: Tensor | None = None) -> Tensor:
         if y is None:
-            raise ValueError("the conditional discriminator needs labels: D(x, y) with y of shape (B,); train it "
-                             "with Trainer(..., labels=labels)")
+            raise ValueError(msg("model_needs_labels"))
         y = _check_labels(y, x.shape[0])
         return self.body(torch.cat([x.flatten(1), self.embed(y)], dim=1))  # (B, 784 + embed_dim) -> (B, 1)
 
@@ -264,12 +263,11 @@ def interpolate(z0: Tensor, z1: Tensor, steps: int = 9, mode: str = "spherical")
     keeps that norm all the way. Nearly parallel vectors (Ω ≈ 0) fall back to the linear path.
     """
     if mode not in ("linear", "spherical"):
-        raise ValueError(f"mode must be 'linear' or 'spherical', got {mode!r}")
+        raise ValueError(msg("model_bad_path_mode", value=mode))
     if z0.shape != z1.shape or z0.ndim != 1:
-        raise ValueError(f"z0 and z1 must be two vectors of the same length, got {tuple(z0.shape)} and "
-                         f"{tuple(z1.shape)}")
+        raise ValueError(msg("model_bad_endpoints", a=tuple(z0.shape), b=tuple(z1.shape)))
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 2:
-        raise ValueError(f"steps must be a whole number >= 2 (both endpoints), got {steps!r}")
+        raise ValueError(msg("model_bad_path_steps", value=steps))
     t = torch.linspace(0, 1, steps, dtype=z0.dtype, device=z0.device)[:, None]  # (steps, 1)
     if mode == "spherical":
         cos = torch.dot(z0, z1) / (z0.norm() * z1.norm()).clamp_min(1e-12)
@@ -294,13 +292,13 @@ def _check_kind(kind: str) -> None:
         raise ValueError(msg("bad_model", value=kind, choices=", ".join(sorted(PAIRS))))
 
 
-def build_generator(kind: str = "mlp", **kwargs) -> nn.Module:
+def build_generator(kind: str = "mlp", **kwargs: object) -> nn.Module:
     """The generator of pair ``kind`` ("mlp" or "dcgan"), built with ``kwargs`` (e.g. a saved ``.spec``)."""
     _check_kind(kind)
     return PAIRS[kind][0](**kwargs)
 
 
-def build_discriminator(kind: str = "mlp", **kwargs) -> nn.Module:
+def build_discriminator(kind: str = "mlp", **kwargs: object) -> nn.Module:
     """The discriminator of pair ``kind``, built with ``kwargs``."""
     _check_kind(kind)
     return PAIRS[kind][1](**kwargs)
@@ -318,7 +316,7 @@ def from_spec(spec: dict, role: str = "generator") -> nn.Module:
     kind = spec.pop("kind", None)
     _check_kind(kind)
     if role not in ("generator", "discriminator"):
-        raise ValueError(f"role must be 'generator' or 'discriminator', got {role!r}")
+        raise ValueError(msg("model_bad_role", value=role))
     return PAIRS[kind][0 if role == "generator" else 1](**spec)
 
 

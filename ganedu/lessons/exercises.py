@@ -49,7 +49,7 @@ def verdict(ok: bool, detail: str = "") -> bool:
 # --- shared by the checkers ---
 
 
-def _number(answer) -> float | None:
+def _number(answer: object) -> float | None:
     """``answer`` as a float, or None when it is not a single number (a wrong answer must not raise)."""
     try:
         return float(answer)
@@ -57,7 +57,7 @@ def _number(answer) -> float | None:
         return None
 
 
-def _near(answer, target: float, tol: float = 1e-3) -> bool:
+def _near(answer: object, target: float, tol: float = 1e-3) -> bool:
     value = _number(answer)
     return value is not None and abs(value - target) <= tol * max(1.0, abs(target))
 
@@ -66,21 +66,21 @@ def _near(answer, target: float, tol: float = 1e-3) -> bool:
 
 
 @exercise(reference=lambda: 0.75, wrong=lambda: 0.25)
-def check_d_star(answer) -> bool:
+def check_d_star(answer: object) -> bool:
     """01: D*(x) where p_data(x) = 0.3 and p_g(x) = 0.1. D* = p_data / (p_data + p_g) = 0.75."""
     ok = _near(answer, 0.3 / (0.3 + 0.1))
     return verdict(ok, msg("ex_d_star_ok" if ok else "ex_d_star_hint"))
 
 
 @exercise(reference=lambda: -math.log(4), wrong=lambda: 0.0)
-def check_value_at_optimum(answer) -> bool:
+def check_value_at_optimum(answer: object) -> bool:
     """01: V(D*, G) when p_g = p_data: D* = 1/2 everywhere, so V = log 1/2 + log 1/2 = -log 4."""
     ok = _near(answer, -math.log(4))
     return verdict(ok, msg("ex_value_opt_ok" if ok else "ex_value_opt_hint"))
 
 
 @exercise(reference=lambda: math.log(4), wrong=lambda: 0.0)
-def check_d_loss_at_optimum(answer) -> bool:
+def check_d_loss_at_optimum(answer: object) -> bool:
     """01: the discriminator's BCE loss L_D = -V at the global optimum: log 4 (about 1.386), not 0."""
     ok = _near(answer, math.log(4))
     return verdict(ok, msg("ex_d_loss_opt_ok" if ok else "ex_d_loss_opt_hint"))
@@ -90,14 +90,14 @@ def check_d_loss_at_optimum(answer) -> bool:
 
 
 @exercise(reference=lambda: -0.01, wrong=lambda: -0.99)
-def check_saturating_gradient(answer) -> bool:
+def check_saturating_gradient(answer: object) -> bool:
     """02: d/dl log(1 - sigmoid(l)) at D(G(z)) = sigmoid(l) = 0.01 is -sigmoid(l) = -0.01."""
     ok = _near(answer, -0.01, tol=1e-4)
     return verdict(ok, msg("ex_sat_grad_ok" if ok else "ex_sat_grad_hint"))
 
 
 @exercise(reference=lambda: 99.0, wrong=lambda: 1.0)
-def check_gradient_ratio(answer) -> bool:
+def check_gradient_ratio(answer: object) -> bool:
     """02: |non-saturating| / |saturating| logit gradient at D(G(z)) = 0.01: (1 - 0.01) / 0.01 = 99."""
     ok = _near(answer, 99.0)
     return verdict(ok, msg("ex_grad_ratio_ok" if ok else "ex_grad_ratio_hint"))
@@ -107,7 +107,7 @@ def check_gradient_ratio(answer) -> bool:
 
 
 @exercise(reference=lambda: (1, 1.0), wrong=lambda: (8, 1.0))
-def check_collapsed_coverage(answer) -> bool:
+def check_collapsed_coverage(answer: object) -> bool:
     """03: (modes hit, high-quality share) of a generator that puts every sample on one ring mode's centre."""
     try:
         modes, share = answer
@@ -118,7 +118,7 @@ def check_collapsed_coverage(answer) -> bool:
 
 
 @exercise(reference=lambda: 0.5, wrong=lambda: 1.0)
-def check_heatmap_at_optimum(answer) -> bool:
+def check_heatmap_at_optimum(answer: object) -> bool:
     """03: the value the D heatmap shows everywhere once p_g = p_data and D is optimal: 1/2."""
     ok = _near(answer, 0.5)
     return verdict(ok, msg("ex_heatmap_ok" if ok else "ex_heatmap_hint"))
@@ -128,7 +128,7 @@ def check_heatmap_at_optimum(answer) -> bool:
 
 
 @exercise(reference=lambda: (0.5j, -0.5j), wrong=lambda: (0.5, -0.5))
-def check_dirac_eigenvalues(answer) -> bool:
+def check_dirac_eigenvalues(answer: object) -> bool:
     """04: eigenvalues of the unregularised Dirac-GAN Jacobian at (0, 0) with a BCE loss: +- i f'(0) = +- i/2."""
     try:
         got = sorted((complex(v) for v in answer), key=lambda c: (c.imag, c.real))
@@ -139,7 +139,7 @@ def check_dirac_eigenvalues(answer) -> bool:
 
 
 @exercise(reference=lambda: 1.0, wrong=lambda: 0.5)
-def check_critical_gamma(answer) -> bool:
+def check_critical_gamma(answer: object) -> bool:
     """04: the R1 weight where the eigenvalues -gamma/2 +- sqrt(gamma^2/4 - f'(0)^2) meet: gamma = 2 f'(0) = 1."""
     ok = _near(answer, 1.0)
     return verdict(ok, msg("ex_gamma_ok" if ok else "ex_gamma_hint"))
@@ -157,7 +157,7 @@ D_WINS_OPTIONS = {  # what to change when D(x) -> 1, D(G(z)) -> 0 and the G loss
 
 
 @exercise(reference=lambda: 300 * 1 + 200 * 5, wrong=lambda: 300 + 200)
-def check_d_updates(answer) -> bool:
+def check_d_updates(answer: object) -> bool:
     """05: D updates in 300 generator steps with k = 1, then 200 with k = 5: sum of k over the steps = 1300."""
     value = _number(answer)
     ok = value is not None and value == 1300
@@ -165,7 +165,7 @@ def check_d_updates(answer) -> bool:
 
 
 @exercise(reference=lambda: "b", wrong=lambda: "a")
-def check_d_wins(answer) -> bool:
+def check_d_wins(answer: object) -> bool:
     """05: D is winning (D(x) -> 1, D(G(z)) -> 0, G loss climbing); the knob that slows D down is a lower lr_d."""
     ok = str(answer).strip().lower() in ("b", D_WINS_OPTIONS["b"].lower())
     return verdict(ok, msg("ex_d_wins_ok" if ok else "ex_d_wins_hint"))
@@ -218,7 +218,7 @@ PR_CHOICES = ("high", "low")  # answers for precision / recall
 
 
 @exercise(reference=lambda: 27.0, wrong=lambda: 43.0)
-def check_fd_gaussians(answer) -> bool:
+def check_fd_gaussians(answer: object) -> bool:
     """07: Fréchet distance between N((0, 0), diag(1, 4)) and N((3, 4), diag(4, 1)): ||Δμ||² = 25 plus
     Σ(√a_i - √b_i)² = (1 - 2)² + (2 - 1)² = 2, so 27 (computed below with ge.metrics.frechet_distance)."""
     # sample sets whose sample mean and covariance are exactly the two Gaussians' (±1 patterns, scaled)
@@ -231,7 +231,7 @@ def check_fd_gaussians(answer) -> bool:
 
 
 @exercise(reference=lambda: 5.0, wrong=lambda: 10.0)
-def check_confidence_half_the_digits(answer) -> bool:
+def check_confidence_half_the_digits(answer: object) -> bool:
     """07: Inception-like score of a generator that draws only digits 0-4, equally often, each read with certainty:
     p(y) is uniform over 5 classes and every KL term is log 5, so exp(log 5) = 5 (ge.metrics.confidence)."""
     target = metrics.confidence(torch.eye(10)[[0, 1, 2, 3, 4] * 20])
@@ -240,7 +240,7 @@ def check_confidence_half_the_digits(answer) -> bool:
 
 
 @exercise(reference=lambda: "memorization", wrong=lambda: "fd")
-def check_copy_detector(answer) -> bool:
+def check_copy_detector(answer: object) -> bool:
     """07: the one metric of ge.metrics.evaluate that flags a "generator" replaying training digits: memorization
     (its FD sits at the real floor, its coverage is 10 and precision and recall are perfect)."""
     ok = str(answer).strip().lower() in ("memorization", "memorisation")
@@ -248,7 +248,7 @@ def check_copy_detector(answer) -> bool:
 
 
 @exercise(reference=lambda: ("high", "low"), wrong=lambda: ("low", "high"))
-def check_one_class_pr(answer) -> bool:
+def check_one_class_pr(answer: object) -> bool:
     """07: (precision, recall) of a generator that draws only clean 1s: its samples lie on the real manifold
     (high precision) but reach only the 1s among the real digits (low recall)."""
     try:
@@ -263,21 +263,21 @@ def check_one_class_pr(answer) -> bool:
 
 
 @exercise(reference=lambda: 40.0, wrong=lambda: 4.0)
-def check_gp_linear(answer) -> bool:
+def check_gp_linear(answer: object) -> bool:
     """08: WGAN-GP penalty of a linear critic f(x) = w·x + b with ||w|| = 3 and λ = 10: λ(||w|| - 1)² = 40."""
     ok = _near(answer, 10.0 * (3.0 - 1.0) ** 2)
     return verdict(ok, msg("ex_gp_ok" if ok else "ex_gp_hint"))
 
 
 @exercise(reference=lambda: 45.0, wrong=lambda: 90.0)
-def check_r1_linear(answer) -> bool:
+def check_r1_linear(answer: object) -> bool:
     """08: R1 penalty of the same linear critic (||w|| = 3) with γ = 10: γ/2 · ||w||² = 45."""
     ok = _near(answer, 10.0 / 2 * 3.0**2)
     return verdict(ok, msg("ex_r1_ok" if ok else "ex_r1_hint"))
 
 
 @exercise(reference=lambda: 1.9, wrong=lambda: 2.0)
-def check_ema_two_steps(answer) -> bool:
+def check_ema_two_steps(answer: object) -> bool:
     """08: an EMA with β = 0.9 (no warm-up) starts at 0 and sees the weight 10 twice: 0.9·0 + 0.1·10 = 1, then
     0.9·1 + 0.1·10 = 1.9."""
     ok = _near(answer, 0.9 * (0.9 * 0.0 + 0.1 * 10.0) + 0.1 * 10.0)
@@ -288,7 +288,7 @@ def check_ema_two_steps(answer) -> bool:
 
 
 @exercise(reference=lambda: math.sqrt(0.5), wrong=lambda: 1.0)
-def check_lerp_midpoint_norm(answer) -> bool:
+def check_lerp_midpoint_norm(answer: object) -> bool:
     """09: norm of the linear midpoint (a + b)/2 of two orthogonal unit vectors: √(1/4 + 1/4) = √½ ≈ 0.707
     (slerp's midpoint keeps norm 1)."""
     ok = _near(answer, math.sqrt(0.5))

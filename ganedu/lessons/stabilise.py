@@ -23,12 +23,22 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import torch
 from torch import Tensor, nn
 
 from .. import config, losses, models
 from ..messages import msg
+
+if TYPE_CHECKING:  # for annotations only: these modules load when a run needs them
+    import os
+
+    import numpy as np
+
+    from ..metrics import Classifier
+    from ..train import Trainer
+    from .toy import Dataset2D
 
 # ----------------------------------------------------------------------------------------------------------------
 # Generator EMA
@@ -77,7 +87,7 @@ class EMA:
         for b_avg, b_live in zip(self.generator.buffers(), generator.buffers()):
             b_avg.copy_(b_live)
 
-    def __call__(self, trainer) -> None:
+    def __call__(self, trainer: Trainer) -> None:
         self.update(trainer.G)
 
     @torch.no_grad()
@@ -156,7 +166,7 @@ RECIPES: dict[str, Recipe] = {r.name: r for r in (
 )}
 
 
-def recipe(name: str | Recipe, **overrides) -> Recipe:
+def recipe(name: str | Recipe, **overrides: object) -> Recipe:
     """A registered recipe by name (or a Recipe), with fields replaced: ``recipe("R1", weight=1.0)``."""
     if isinstance(name, Recipe):
         return replace(name, **overrides) if overrides else name
@@ -264,7 +274,7 @@ class _Measure:
 
 
 def build_trainer(r: Recipe | str, problem: str | Problem = "ring", seed: int = 0, device: str = "cpu",
-                  data: Tensor | None = None):
+                  data: Tensor | None = None) -> tuple[Trainer, Dataset2D | Tensor]:
     """A Trainer for recipe ``r`` on ``problem`` with everything seeded by ``seed``; returns (trainer, data_obj).
 
     ``data_obj`` is the ring's ``toy.Dataset2D``, or the MNIST digits tensor. ``data`` replaces the MNIST digits
@@ -312,7 +322,8 @@ class Run:
 
 
 def watch_recipe(r: Recipe | str, problem: str | Problem = "ring", seed: int = 0, steps: int | None = None,
-                 device: str = "cpu", data: Tensor | None = None, clf=None, n_points: int = 400) -> Run:
+                 device: str = "cpu", data: Tensor | None = None, clf: Classifier | None = None,
+                 n_points: int = 400) -> Run:
     """Train recipe ``r`` on ``problem`` for ``steps`` (default: the problem's; tiny in quick mode), measuring it
     every ``problem.every`` steps and at the end. Returns a :class:`Run` (trainer, snapshots, outcome).
 
@@ -359,7 +370,8 @@ def watch_recipe(r: Recipe | str, problem: str | Problem = "ring", seed: int = 0
 
 
 def run_recipe(r: Recipe | str, problem: str | Problem = "ring", seed: int = 0, steps: int | None = None,
-               device: str = "cpu", data: Tensor | None = None, clf=None, n_points: int = 400) -> Outcome:
+               device: str = "cpu", data: Tensor | None = None, clf: Classifier | None = None,
+               n_points: int = 400) -> Outcome:
     """The measured :class:`Outcome` of :func:`watch_recipe` (same arguments), without keeping the trainer."""
     run = watch_recipe(r, problem, seed=seed, steps=steps, device=device, data=data, clf=clf, n_points=n_points)
     return run.outcome
@@ -367,7 +379,7 @@ def run_recipe(r: Recipe | str, problem: str | Problem = "ring", seed: int = 0, 
 
 def compare_recipes(names: Iterable[str | Recipe] | None = None, problem: str | Problem = "ring",
                     seeds: Sequence[int] = (0,), steps: int | None = None, device: str = "cpu",
-                    progress: Callable[[Outcome], None] | None = None, **kwargs) -> list[Outcome]:
+                    progress: Callable[[Outcome], None] | None = None, **kwargs: object) -> list[Outcome]:
     """:func:`run_recipe` for every recipe (default: all of ``RECIPES``) on every seed; ``progress(outcome)``
     is called after each run (e.g. ``print``)."""
     out = []
@@ -481,7 +493,7 @@ def curve(outcome: Outcome | dict, key: str) -> tuple[list, list]:
     return [row[0] for row in o["trajectory"]], [row[i] for row in o["trajectory"]]
 
 
-def grid_image(outcome: Outcome | dict):
+def grid_image(outcome: Outcome | dict) -> np.ndarray | None:
     """An MNIST outcome's stored sample grid as a uint8 array (H, W), for ``plot`` functions; None if absent."""
     import io
 
@@ -498,7 +510,7 @@ RESULTS_NAME = "stabilise_results.json"  # written by benchmarks/stabilise.py
 RESULTS_URL = "https://raw.githubusercontent.com/ganedu/ganedu/main/benchmarks/" + RESULTS_NAME
 
 
-def load_results(path=None) -> dict:
+def load_results(path: str | os.PathLike | None = None) -> dict:
     """The recorded comparison (``benchmarks/stabilise_results.json``): command, date, device and outcomes.
 
     Looked for in the course repository this package sits in (a clone, Binder); where the package was installed

@@ -286,14 +286,15 @@ PRESETS: dict[str, Preset] = {
 }
 
 
-def preset(name: str, **overrides) -> Preset:
+def preset(name: str, **overrides: object) -> Preset:
     """A registered preset, optionally with fields replaced (``preset("healthy", seed=3)``)."""
     if name not in PRESETS:
         raise ValueError(msg("toy_bad_preset", value=name, choices=", ".join(PRESETS)))
     return replace(PRESETS[name], **overrides) if overrides else PRESETS[name]
 
 
-def make_trainer(p: Preset | str = "healthy", device: str = "cpu", n_samples: int = 512, **overrides) -> Trainer:
+def make_trainer(p: Preset | str = "healthy", device: str = "cpu", n_samples: int = 512,
+                 **overrides: object) -> Trainer:
     """A fresh ``Trainer`` for a preset (a name or a Preset), on the CPU by default so a seed gives the same run
     on every machine; ``n_samples`` fixed-noise samples are what panels and coverage look at.
 
