@@ -46,7 +46,7 @@ def verdict(ok: bool, detail: str = "") -> bool:
     return ok
 
 
-# --- shared by the checkers ---
+# --- shared by the checkers ---------------------------------------------------------------------------------------
 
 
 def _number(answer: object) -> float | None:
@@ -62,7 +62,7 @@ def _near(answer: object, target: float, tol: float = 1e-3) -> bool:
     return value is not None and abs(value - target) <= tol * max(1.0, abs(target))
 
 
-# --- 01 the minimax objective -----------------------------------------------------------------------------------------
+# --- 01 the minimax objective -------------------------------------------------------------------------------------
 
 
 @exercise(reference=lambda: 0.75, wrong=lambda: 0.25)
@@ -86,7 +86,7 @@ def check_d_loss_at_optimum(answer: object) -> bool:
     return verdict(ok, msg("ex_d_loss_opt_ok" if ok else "ex_d_loss_opt_hint"))
 
 
-# --- 02 generator losses ----------------------------------------------------------------------------------------------
+# --- 02 generator losses ------------------------------------------------------------------------------------------
 
 
 @exercise(reference=lambda: -0.01, wrong=lambda: -0.99)
@@ -103,7 +103,7 @@ def check_gradient_ratio(answer: object) -> bool:
     return verdict(ok, msg("ex_grad_ratio_ok" if ok else "ex_grad_ratio_hint"))
 
 
-# --- 03 a GAN on 2D points --------------------------------------------------------------------------------------------
+# --- 03 a GAN on 2D points ----------------------------------------------------------------------------------------
 
 
 @exercise(reference=lambda: (1, 1.0), wrong=lambda: (8, 1.0))
@@ -124,7 +124,7 @@ def check_heatmap_at_optimum(answer: object) -> bool:
     return verdict(ok, msg("ex_heatmap_ok" if ok else "ex_heatmap_hint"))
 
 
-# --- 04 does it converge (the Dirac-GAN) ------------------------------------------------------------------------------
+# --- 04 does it converge (the Dirac-GAN) --------------------------------------------------------------------------
 
 
 @exercise(reference=lambda: (0.5j, -0.5j), wrong=lambda: (0.5, -0.5))
@@ -145,7 +145,7 @@ def check_critical_gamma(answer: object) -> bool:
     return verdict(ok, msg("ex_gamma_ok" if ok else "ex_gamma_hint"))
 
 
-# --- 05 a GAN on MNIST ------------------------------------------------------------------------------------------------
+# --- 05 a GAN on MNIST --------------------------------------------------------------------------------------------
 
 
 D_WINS_OPTIONS = {  # what to change when D(x) -> 1, D(G(z)) -> 0 and the G loss keeps climbing
@@ -171,7 +171,7 @@ def check_d_wins(answer: object) -> bool:
     return verdict(ok, msg("ex_d_wins_ok" if ok else "ex_d_wins_hint"))
 
 
-# --- 06 DCGAN and speed -----------------------------------------------------------------------------------------------
+# --- 06 DCGAN and speed -------------------------------------------------------------------------------------------
 
 
 SYNC_CHOICES = ("loss.item()", "torch.randn(64, 100, device='cuda')", "optimizer.step()", "print(f'{loss:.3f}')")
@@ -211,7 +211,7 @@ def check_host_syncs(answer: set[str]) -> bool:
     return verdict(ok, msg("ex_sync_ok" if ok else "ex_sync_hint"))
 
 
-# --- 07 evaluating GANs -----------------------------------------------------------------------------------------------
+# --- 07 evaluating GANs -------------------------------------------------------------------------------------------
 
 
 PR_CHOICES = ("high", "low")  # answers for precision / recall
@@ -259,7 +259,7 @@ def check_one_class_pr(answer: object) -> bool:
     return verdict(ok, msg("ex_one_class_pr_ok" if ok else "ex_one_class_pr_hint"))
 
 
-# --- 08 stabilising training ------------------------------------------------------------------------------------------
+# --- 08 stabilising training --------------------------------------------------------------------------------------
 
 
 @exercise(reference=lambda: 40.0, wrong=lambda: 4.0)
@@ -284,7 +284,7 @@ def check_ema_two_steps(answer: object) -> bool:
     return verdict(ok, msg("ex_ema_ok" if ok else "ex_ema_hint"))
 
 
-# --- 09 conditional GANs and the latent space -------------------------------------------------------------------------
+# --- 09 conditional GANs and the latent space ---------------------------------------------------------------------
 
 
 @exercise(reference=lambda: math.sqrt(0.5), wrong=lambda: 1.0)

@@ -293,6 +293,9 @@ def preset(name: str, **overrides: object) -> Preset:
     return replace(PRESETS[name], **overrides) if overrides else PRESETS[name]
 
 
+# --- the 2D trainer: build, score, run, trace ---------------------------------------------------------------------
+
+
 def make_trainer(p: Preset | str = "healthy", device: str = "cpu", n_samples: int = 512,
                  **overrides: object) -> Trainer:
     """A fresh ``Trainer`` for a preset (a name or a Preset), on the CPU by default so a seed gives the same run
@@ -336,6 +339,25 @@ def run_preset(p: Preset | str, steps: int | None = None, device: str = "cpu") -
     with one_thread():
         trainer.train(steps=steps or p.budget)
     return trainer, score(trainer)
+
+
+def trace(trainer: Trainer, steps: int, every: int) -> dict[str, np.ndarray]:
+    """Train ``steps`` steps and take a mode-coverage reading every ``every`` steps (a trainer from make_trainer).
+
+    Returns arrays per reading: ``step``, ``modes_hit``, ``high_quality``, ``top_mode`` (the mode holding the most
+    high-quality samples, -1 if none) and ``center`` ((R, 2) mean of the fakes): enough to see a collapsed
+    generator hop from mode to mode.
+    """
+    rows = []
+    with one_thread():
+        for _ in range(max(1, steps // every)):
+            trainer.train(steps=every)
+            cov, fakes = score(trainer), trainer.samples()
+            top = int(np.argmax(cov.per_mode)) if cov.per_mode.sum() else -1
+            rows.append((trainer.step_count, cov.modes_hit, cov.high_quality, top, *fakes.mean(0).tolist()))
+    arr = np.array(rows, dtype=float)
+    return {"step": arr[:, 0].astype(int), "modes_hit": arr[:, 1].astype(int), "high_quality": arr[:, 2],
+            "top_mode": arr[:, 3].astype(int), "center": arr[:, 4:6]}
 
 
 # --- a 1D race between the two generator losses --------------------------------------------------------------------
@@ -394,22 +416,3 @@ def race_1d(loss: str = "nonsaturating", steps: int | None = None, g_optimizer: 
             out["step"][i], out["g_mean"][i] = i + 1, g.bias.item()
             out["d_fake"][i] = torch.sigmoid(fake_logits.detach()).mean().item()
     return out
-
-
-def trace(trainer: Trainer, steps: int, every: int) -> dict[str, np.ndarray]:
-    """Train ``steps`` steps and take a mode-coverage reading every ``every`` steps (a trainer from make_trainer).
-
-    Returns arrays per reading: ``step``, ``modes_hit``, ``high_quality``, ``top_mode`` (the mode holding the most
-    high-quality samples, -1 if none) and ``center`` ((R, 2) mean of the fakes): enough to see a collapsed
-    generator hop from mode to mode.
-    """
-    rows = []
-    with one_thread():
-        for _ in range(max(1, steps // every)):
-            trainer.train(steps=every)
-            cov, fakes = score(trainer), trainer.samples()
-            top = int(np.argmax(cov.per_mode)) if cov.per_mode.sum() else -1
-            rows.append((trainer.step_count, cov.modes_hit, cov.high_quality, top, *fakes.mean(0).tolist()))
-    arr = np.array(rows, dtype=float)
-    return {"step": arr[:, 0].astype(int), "modes_hit": arr[:, 1].astype(int), "high_quality": arr[:, 2],
-            "top_mode": arr[:, 3].astype(int), "center": arr[:, 4:6]}
