@@ -3,6 +3,11 @@
 D(x) = sigmoid(logit). Working with logits keeps every log finite: log D = -softplus(-logit) and
 log(1 - D) = -softplus(logit). Each docstring states the equation that ``tests/test_losses.py`` checks.
 All losses return a scalar that the player in question *minimizes*.
+
+The module goes: the losses of the original GAN (Goodfellow et al. 2014), the alternatives notebook 08 compares
+(label smoothing, Wasserstein, hinge, least squares), the gradient penalties, and last the registries by name.
+Everything is capture-safe (no ``.item()``, no host sync, no data-dependent Python branch), so the fast trainer
+can record it in a CUDA graph.
 """
 
 from __future__ import annotations
@@ -12,6 +17,16 @@ from collections.abc import Callable
 import torch
 import torch.nn.functional as F
 from torch import Tensor
+
+from .messages import msg
+
+SMOOTH_REAL = 0.9  # one-sided label smoothing: the real target 1 becomes 0.9 (Salimans et al. 2016, Section 3.4)
+GP_WEIGHT = 10.0  # lambda of WGAN-GP: Gulrajani et al. (2017) used 10 in every experiment
+R1_GAMMA = 10.0  # γ of R1 (Mescheder et al. 2018); 10 is a common choice for image GANs; notebook 08 measures it
+_NORM_EPS = 1e-12  # ||g|| = sqrt(sum g^2 + eps): sqrt has an infinite slope at 0, and a zero gradient is possible
+
+
+# --- the original GAN's losses (notebooks 01-02) ----------------------------------------------------------------
 
 
 def d_loss_bce(real_logits: Tensor, fake_logits: Tensor) -> Tensor:
@@ -39,29 +54,12 @@ def g_loss_nonsaturating(fake_logits: Tensor) -> Tensor:
     return F.softplus(-fake_logits).mean()
 
 
-#: Generator losses by name, as the trainer's ``loss`` knob and the CLI's ``--loss`` accept them.
-G_LOSSES: dict[str, Callable[[Tensor], Tensor]] = {
-    "nonsaturating": g_loss_nonsaturating,
-    "minimax": g_loss_minimax,
-}
-
-
 def d_of(logits: Tensor) -> Tensor:
     """Mean discriminator probability E[D] = E[sigmoid(logit)] — what the history's d_real/d_fake record."""
     return torch.sigmoid(logits).mean()
 
 
-# ======================================================================================================================
-# --- stabilisation: Wasserstein / hinge / least-squares losses, label smoothing, gradient penalties (07-09) ---
-# Added for notebook 08 (ganedu.stabilize). Penalties have the Trainer's signature fn(critic, real, fake) -> scalar,
-# where critic(x) -> logits (B, 1); choose their weight with functools.partial(gradient_penalty, weight=...).
-# Everything below is capture-safe: no .item(), no host sync, no data-dependent Python branches.
-# ======================================================================================================================
-
-SMOOTH_REAL = 0.9  # one-sided label smoothing: the real target 1 becomes 0.9 (Salimans et al. 2016, Section 3.4)
-GP_WEIGHT = 10.0  # lambda of WGAN-GP: Gulrajani et al. (2017) used 10 in every experiment
-R1_GAMMA = 10.0  # γ of R1 (Mescheder et al. 2018); 10 is a common choice for image GANs; notebook 08 measures it
-_NORM_EPS = 1e-12  # ||g|| = sqrt(sum g^2 + eps): sqrt has an infinite slope at 0, and a zero gradient is possible
+# --- alternative losses: label smoothing, Wasserstein, hinge, least squares (notebook 08) -------------------------
 
 
 def d_loss_smoothed(real_logits: Tensor, fake_logits: Tensor, real_target: float = SMOOTH_REAL) -> Tensor:
@@ -116,6 +114,11 @@ def g_loss_least_squares(fake_logits: Tensor) -> Tensor:
     return 0.5 * (fake_logits - 1.0).square().mean()
 
 
+# --- gradient penalties (notebook 08) ----------------------------------------------------------------------------
+# A penalty has the Trainer's signature fn(critic, real, fake) -> scalar, where critic(x) -> logits (B, 1); choose
+# its weight with functools.partial(gradient_penalty, weight=...).
+
+
 def _grad_sq(critic: Callable[[Tensor], Tensor], x: Tensor) -> Tensor:
     """||∇_x f(x)||² per sample, shape (B,), summed over all non-batch dims; kept in the graph (create_graph) so
     the penalty itself can be differentiated with respect to the critic's weights."""
@@ -131,8 +134,7 @@ def interpolates(real: Tensor, fake: Tensor, eps: Tensor | None = None) -> Tenso
     WGAN-GP argument puts the penalty. ``eps`` (B,) may be given (tests).
     """
     if real.shape != fake.shape:
-        raise ValueError(f"real and fake batches must have the same shape, got {tuple(real.shape)} and "
-                         f"{tuple(fake.shape)}")
+        raise ValueError(msg("loss_shape_mismatch", real=tuple(real.shape), fake=tuple(fake.shape)))
     shape = (real.shape[0],) + (1,) * (real.ndim - 1)
     e = torch.rand(shape, device=real.device, dtype=real.dtype) if eps is None else eps.reshape(shape).to(real)
     return e * real.detach() + (1.0 - e) * fake.detach()
@@ -163,10 +165,17 @@ def r1_penalty(critic: Callable[[Tensor], Tensor], real: Tensor, fake: Tensor | 
     return 0.5 * gamma * _grad_sq(critic, real).mean()
 
 
-G_LOSSES["wasserstein"] = g_loss_wasserstein  # also the hinge critic's generator loss
-G_LOSSES["least_squares"] = g_loss_least_squares
+# --- the losses by name ---------------------------------------------------------------------------------------------
 
-#: Discriminator losses by name (what ``ganedu.stabilize`` recipes refer to), all fn(real_logits, fake_logits).
+#: Generator losses by name, as the trainer's ``loss`` knob, the CLI's ``--loss`` and the recipes accept them.
+G_LOSSES: dict[str, Callable[[Tensor], Tensor]] = {
+    "nonsaturating": g_loss_nonsaturating,
+    "minimax": g_loss_minimax,
+    "wasserstein": g_loss_wasserstein,  # also the hinge critic's generator loss
+    "least_squares": g_loss_least_squares,
+}
+
+#: Discriminator losses by name (what ``ganedu.lessons.stabilise`` recipes refer to), all fn(real_logits, fake_logits).
 D_LOSSES: dict[str, Callable[[Tensor, Tensor], Tensor]] = {
     "bce": d_loss_bce,
     "smoothed": d_loss_smoothed,

@@ -267,7 +267,7 @@ EN: dict[str, str] = {
         "no recorded comparison at {path}, and it could not be downloaded: open the notebook from a clone of the "
         "course repository, or record your own with python benchmarks/stabilise.py (about 15 minutes on 2 CPU cores)"
     ),
-    # --- exercises (ganedu.checks) ---
+    # --- exercises (ganedu.lessons.exercises) ---
     "check_ok": "Correct! {detail}",
     "check_wrong": "Not yet: {detail}",
     # --- metrics: classifier cache, config switches ---
@@ -459,6 +459,43 @@ EN: dict[str, str] = {
         "--samples must hold an array of shape (N, 1, 28, 28), got {shape}: reshape it, e.g. "
         "array.reshape(-1, 1, 28, 28)"
     ),
+    # --- lessons (losses, models, theory, dirac, toy, stabilise, speed, exercises) ---
+    "loss_shape_mismatch": (
+        "real and fake batches must have the same shape, got {real} and {fake}: draw as many fakes as real samples"
+    ),
+    "toy_coverage_per_mode": "{coverage}  (high-quality samples per mode: {per_mode})",
+    "stab_col_recipe": "recipe",
+    "stab_col_seconds": "seconds",
+    "stab_col_modes": "modes hit (of 8)",
+    "stab_col_high_quality": "high-quality share",
+    "stab_col_coverage": "classes (of 10)",
+    "stab_col_fd": "Fréchet distance",
+    "stab_col_fd_floor": "real-vs-real floor",
+    "stab_col_confidence": "confidence (1-10)",
+    "stab_col_precision": "precision",
+    "stab_col_recall": "recall",
+    "stab_not_available": "n/a",
+    "stab_bad_curve": "a {problem} trajectory holds {keys}, not {value!r}: ask for one of those",
+    "speed_rate": "{median:8.1f} steps/s  [{low:.1f}-{high:.1f}]",
+    "ex_d_wins_a": "raise k to 5",
+    "ex_d_wins_b": "lower lr_d (e.g. from 2e-4 to 5e-5)",
+    "ex_d_wins_c": "switch to the saturating generator loss",
+    "ex_d_wins_d": "raise lr_d to 1e-3",
+    "ex_function_raised": "your function raised {kind}: {error}. It should return a number for any two timings.",
+    "ex_loader_ok": "with a 10 ms loader even a free GPU gives at most {best:.0f} steps/s.",
+    "ex_loader_hint": "for loader 10 ms, GPU 0.5 ms you gave {got:.1f} steps/s; the two happen one after the other.",
+    "ex_sync_unknown": "pick from ge.exercises.SYNC_CHOICES; {unknown} is not one of them.",
+    "ex_sync_ok": "reading a GPU number on the host (item, formatting) waits for every queued kernel.",
+    "ex_sync_hint": "a value is only needed on the host when Python reads it: which lines read one?",
+    "model_bad_labels": "labels must have shape ({batch},), one class per sample, got {shape}",
+    "model_needs_labels": (
+        "the conditional discriminator needs labels: D(x, y) with y of shape (B,); train it with "
+        "Trainer(..., labels=labels)"
+    ),
+    "model_bad_path_mode": "mode must be 'linear' or 'spherical', got {value!r}",
+    "model_bad_endpoints": "z0 and z1 must be two vectors of the same length, got shapes {a} and {b}",
+    "model_bad_path_steps": "steps must be a whole number >= 2 (both endpoints), got {value!r}",
+    "model_bad_role": "role must be 'generator' or 'discriminator', got {value!r}",
 }
 
 TABLES: dict[str, dict[str, str]] = {"en": EN}

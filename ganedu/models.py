@@ -18,6 +18,9 @@ from .messages import msg
 LEAK = 0.2  # LeakyReLU slope used by DCGAN (Radford et al. 2016) and most MNIST GANs since
 
 
+# --- the MLP and DCGAN pairs (notebooks 05-06) --------------------------------------------------------------------
+
+
 class _Spec(nn.Module):
     """Base that records constructor arguments, so ``build(kind, **spec)`` rebuilds the same net."""
 
@@ -142,14 +145,8 @@ class DCGANDiscriminator(_Spec):
         return self.net(x)
 
 
-def count_parameters(net: nn.Module) -> int:
-    """Number of trainable parameters."""
-    return sum(p.numel() for p in net.parameters() if p.requires_grad)
+# --- spectral normalisation (notebook 08) -------------------------------------------------------------------------
 
-
-# --- spectral normalisation and a conditional pair (notebooks 08 and 09) ---
-
-EMBED_DIM = 16  # width of the learned label embedding of the conditional pair: 10 classes need few dimensions
 SN_LAYERS = (nn.Linear, nn.Conv2d, nn.ConvTranspose2d)  # layers whose weight matrix spectral norm rescales
 
 
@@ -192,9 +189,14 @@ class SNDCGANDiscriminator(DCGANDiscriminator):
         spectral_normalize(self)
 
 
+# --- the conditional pair (notebook 09) ---------------------------------------------------------------------------
+
+EMBED_DIM = 16  # width of the learned label embedding of the conditional pair: 10 classes need few dimensions
+
+
 def _check_labels(y: Tensor, batch: int) -> Tensor:
     if y.shape != (batch,):
-        raise ValueError(f"labels must have shape ({batch},), one class per sample, got {tuple(y.shape)}")
+        raise ValueError(msg("model_bad_labels", batch=batch, shape=tuple(y.shape)))
     return y.long()
 
 
@@ -246,38 +248,12 @@ class ConditionalDiscriminator(_Spec):
 
     def forward(self, x: Tensor, y: Tensor | None = None) -> Tensor:
         if y is None:
-            raise ValueError("the conditional discriminator needs labels: D(x, y) with y of shape (B,); train it "
-                             "with Trainer(..., labels=labels)")
+            raise ValueError(msg("model_needs_labels"))
         y = _check_labels(y, x.shape[0])
         return self.body(torch.cat([x.flatten(1), self.embed(y)], dim=1))  # (B, 784 + embed_dim) -> (B, 1)
 
 
-def interpolate(z0: Tensor, z1: Tensor, steps: int = 9, mode: str = "spherical") -> Tensor:
-    """Points on a path from latent vector z0 to z1 (both (d,)): shape (steps, d), endpoints included.
-
-    linear:    z(t) = (1 - t) z0 + t z1
-    spherical: z(t) = sin((1 - t)Ω)/sin Ω · z0 + sin(tΩ)/sin Ω · z1,  cos Ω = z0·z1 / (|z0| |z1|)   (slerp)
-
-    In d = 100 dimensions N(0, I) noise has norm close to √d = 10, and two draws are nearly orthogonal, so the
-    linear midpoint has norm about √(d/2) ≈ 7: a region the generator almost never saw in training. Slerp moves
-    along the great circle instead (White 2016, "Sampling generative networks"); between vectors of equal norm it
-    keeps that norm all the way. Nearly parallel vectors (Ω ≈ 0) fall back to the linear path.
-    """
-    if mode not in ("linear", "spherical"):
-        raise ValueError(f"mode must be 'linear' or 'spherical', got {mode!r}")
-    if z0.shape != z1.shape or z0.ndim != 1:
-        raise ValueError(f"z0 and z1 must be two vectors of the same length, got {tuple(z0.shape)} and "
-                         f"{tuple(z1.shape)}")
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 2:
-        raise ValueError(f"steps must be a whole number >= 2 (both endpoints), got {steps!r}")
-    t = torch.linspace(0, 1, steps, dtype=z0.dtype, device=z0.device)[:, None]  # (steps, 1)
-    if mode == "spherical":
-        cos = torch.dot(z0, z1) / (z0.norm() * z1.norm()).clamp_min(1e-12)
-        omega = torch.arccos(cos.clamp(-1.0, 1.0))
-        if float(omega) > 1e-4:
-            return (torch.sin((1 - t) * omega) * z0 + torch.sin(t * omega) * z1) / torch.sin(omega)
-    return (1 - t) * z0 + t * z1
-
+# --- the pairs by name --------------------------------------------------------------------------------------------
 
 #: Model pairs by name: ``kind -> (generator class, discriminator class)``.
 PAIRS: dict[str, tuple[type[_Spec], type[_Spec]]] = {
@@ -294,13 +270,13 @@ def _check_kind(kind: str) -> None:
         raise ValueError(msg("bad_model", value=kind, choices=", ".join(sorted(PAIRS))))
 
 
-def build_generator(kind: str = "mlp", **kwargs) -> nn.Module:
+def build_generator(kind: str = "mlp", **kwargs: object) -> nn.Module:
     """The generator of pair ``kind`` ("mlp" or "dcgan"), built with ``kwargs`` (e.g. a saved ``.spec``)."""
     _check_kind(kind)
     return PAIRS[kind][0](**kwargs)
 
 
-def build_discriminator(kind: str = "mlp", **kwargs) -> nn.Module:
+def build_discriminator(kind: str = "mlp", **kwargs: object) -> nn.Module:
     """The discriminator of pair ``kind``, built with ``kwargs``."""
     _check_kind(kind)
     return PAIRS[kind][1](**kwargs)
@@ -318,8 +294,16 @@ def from_spec(spec: dict, role: str = "generator") -> nn.Module:
     kind = spec.pop("kind", None)
     _check_kind(kind)
     if role not in ("generator", "discriminator"):
-        raise ValueError(f"role must be 'generator' or 'discriminator', got {role!r}")
+        raise ValueError(msg("model_bad_role", value=role))
     return PAIRS[kind][0 if role == "generator" else 1](**spec)
+
+
+# --- using a network: its size, eval mode, samples, latent paths --------------------------------------------------
+
+
+def count_parameters(net: nn.Module) -> int:
+    """Number of trainable parameters."""
+    return sum(p.numel() for p in net.parameters() if p.requires_grad)
 
 
 @contextmanager
@@ -358,3 +342,29 @@ def sample(generator: nn.Module, n: int, seed: int = SAMPLE_SEED, labels: Tensor
             out = generator(zb, labels[i: i + batch].to(device)) if conditional else generator(zb)
             chunks.append(out.float().cpu())
     return torch.cat(chunks)
+
+
+def interpolate(z0: Tensor, z1: Tensor, steps: int = 9, mode: str = "spherical") -> Tensor:
+    """Points on a path from latent vector z0 to z1 (both (d,)): shape (steps, d), endpoints included.
+
+    linear:    z(t) = (1 - t) z0 + t z1
+    spherical: z(t) = sin((1 - t)Ω)/sin Ω · z0 + sin(tΩ)/sin Ω · z1,  cos Ω = z0·z1 / (|z0| |z1|)   (slerp)
+
+    In d = 100 dimensions N(0, I) noise has norm close to √d = 10, and two draws are nearly orthogonal, so the
+    linear midpoint has norm about √(d/2) ≈ 7: a region the generator almost never saw in training. Slerp moves
+    along the great circle instead (White 2016, "Sampling generative networks"); between vectors of equal norm it
+    keeps that norm all the way. Nearly parallel vectors (Ω ≈ 0) fall back to the linear path.
+    """
+    if mode not in ("linear", "spherical"):
+        raise ValueError(msg("model_bad_path_mode", value=mode))
+    if z0.shape != z1.shape or z0.ndim != 1:
+        raise ValueError(msg("model_bad_endpoints", a=tuple(z0.shape), b=tuple(z1.shape)))
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 2:
+        raise ValueError(msg("model_bad_path_steps", value=steps))
+    t = torch.linspace(0, 1, steps, dtype=z0.dtype, device=z0.device)[:, None]  # (steps, 1)
+    if mode == "spherical":
+        cos = torch.dot(z0, z1) / (z0.norm() * z1.norm()).clamp_min(1e-12)
+        omega = torch.arccos(cos.clamp(-1.0, 1.0))
+        if float(omega) > 1e-4:
+            return (torch.sin((1 - t) * omega) * z0 + torch.sin(t * omega) * z1) / torch.sin(omega)
+    return (1 - t) * z0 + t * z1

@@ -19,6 +19,23 @@ def test_vector_field_matches_autograd_of_the_course_losses(loss, gamma):
                                    dirac.autograd_vector_field(theta, psi, loss, gamma), atol=1e-12)
 
 
+@pytest.mark.parametrize("loss,d_name", [("wasserstein", "d_loss_wasserstein"), ("minimax", "d_loss_bce"),
+                                         ("nonsaturating", "d_loss_bce")])
+def test_autograd_field_differentiates_the_library_losses(loss, d_name, monkeypatch):
+    # the oracle must run the real functions of ganedu.losses, not a copy: count the calls through them
+    from ganedu import losses
+
+    calls = []
+
+    def counted(name, fn):
+        return lambda *logits: calls.append(name) or fn(*logits)
+
+    monkeypatch.setattr(losses, d_name, counted("D", getattr(losses, d_name)))
+    monkeypatch.setitem(losses.G_LOSSES, loss, counted("G", losses.G_LOSSES[loss]))
+    dirac.autograd_vector_field(0.5, -0.3, loss, gamma=0.2)
+    assert sorted(calls) == ["D", "G"]
+
+
 def test_vector_field_hand_values():
     # minimax at (theta, psi) = (1, 2): t = 2, v = (2 sigmoid(2), -sigmoid(2)); sigmoid(2) = 0.880797...
     s2 = 1 / (1 + np.exp(-2.0))

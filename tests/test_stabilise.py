@@ -1,4 +1,4 @@
-"""ganedu.stabilise (EMA, recipes, runner, tables) and the model options it uses: spectral norm, the cGAN pair."""
+"""ganedu.lessons.stabilise: the generator EMA, recipes, the runner, tables and the recorded results."""
 
 import json
 import math
@@ -102,106 +102,6 @@ def test_ema_of_another_network_is_a_clear_error():
         ema.update(nn.Linear(3, 3))
 
 
-# --- spectral normalisation --------------------------------------------------------------------------------------
-
-
-def _top_singular(weight: torch.Tensor) -> float:
-    return torch.linalg.matrix_norm(weight.detach().flatten(1), ord=2).item()
-
-
-def test_spectral_norm_makes_every_top_singular_value_one():
-    D = models.build_discriminator("sn_mlp")
-    raw = [m.parametrizations.weight.original for m in D.modules() if isinstance(m, nn.Linear)]
-    assert len(raw) == 3 and all(_top_singular(w) > 1.5 for w in [r * 3 for r in raw])
-    x = torch.randn(2, 1, 28, 28)
-    for _ in range(150):  # one power iteration per forward pass in training mode; σ is estimated from below
-        D(x)
-    for m in D.modules():
-        if isinstance(m, nn.Linear):
-            assert _top_singular(m.weight) == pytest.approx(1.0, abs=1e-3)
-
-
-def test_spectral_norm_bounds_the_mlp_lipschitz_constant():
-    D = models.build_discriminator("sn_mlp")
-    for _ in range(150):
-        D(torch.randn(2, 1, 28, 28))
-    D.eval()
-    x = torch.randn(64, 1, 28, 28)
-    x = x.requires_grad_(True)
-    (g,) = torch.autograd.grad(D(x).sum(), x)
-    assert g.flatten(1).norm(dim=1).max().item() <= 1.0 + 1e-3  # ||∇D|| <= product of layer norms = 1
-
-
-def test_spectral_normalize_in_place_and_idempotent():
-    net = nn.Sequential(nn.Linear(4, 8), nn.LeakyReLU(0.2), nn.Conv2d(1, 2, 3))
-    assert models.spectral_normalize(net) is net
-    models.spectral_normalize(net)  # a second call does not stack another parametrization
-    assert len(net[0].parametrizations.weight) == 1
-    assert hasattr(net[2], "parametrizations")
-
-
-@pytest.mark.parametrize("kind", ["sn_mlp", "sn_dcgan"])
-def test_sn_pairs_rebuild_from_spec(kind):
-    G, D = models.build(kind, latent_dim=8)
-    D2 = models.from_spec(D.spec, "discriminator")
-    D2.load_state_dict(D.state_dict())
-    D.eval(), D2.eval()
-    x = torch.rand(3, 1, 28, 28) * 2 - 1
-    assert torch.equal(D(x), D2(x))
-    assert D.spec["kind"] == kind and G(torch.randn(2, 8)).shape == (2, 1, 28, 28)
-
-
-# --- the conditional pair ---------------------------------------------------------------------------------------
-
-
-def test_cgan_shapes_and_spec():
-    G, D = models.build("cgan", latent_dim=12)
-    z, y = torch.randn(5, 12), torch.tensor([0, 1, 2, 3, 9])
-    x = G(z, y)
-    assert x.shape == (5, 1, 28, 28) and x.abs().max() <= 1
-    assert D(x, y).shape == (5, 1)
-    G2 = models.from_spec(G.spec, "generator")
-    G2.load_state_dict(G.state_dict())
-    G.eval(), G2.eval()
-    assert torch.equal(G(z, y), G2(z, y))
-
-
-def test_cgan_uses_the_label():
-    G, D = models.build("cgan", latent_dim=12)
-    G.eval()
-    z = torch.randn(4, 12)
-    a, b = G(z, torch.full((4,), 3)), G(z, torch.full((4,), 7))
-    assert (a - b).abs().max() > 1e-4  # same z, another label: another image
-    x = torch.rand(4, 1, 28, 28) * 2 - 1
-    assert (D(x, torch.full((4,), 3)) - D(x, torch.full((4,), 7))).abs().max() > 1e-5
-    # the label reaches the loss: its embedding gets a gradient
-    D(x, torch.full((4,), 3)).sum().backward()
-    grad = D.embed.weight.grad
-    assert grad[3].abs().sum() > 0 and grad[7].abs().sum() == 0
-
-
-def test_cgan_default_labels_and_errors():
-    G, D = models.build("cgan", latent_dim=4)
-    G.eval()
-    z = torch.randn(12, 4)
-    assert torch.equal(G(z), G(z, torch.arange(12) % 10))  # y=None: classes in turn
-    with pytest.raises(ValueError, match="needs labels"):
-        D(torch.zeros(2, 1, 28, 28))
-    with pytest.raises(ValueError, match="one class per sample"):
-        G(z, torch.zeros(3, dtype=torch.long))
-
-
-def test_cgan_trains_in_the_trainer_with_labels():
-    G, D = models.build("cgan", latent_dim=8)
-    x = torch.rand(64, 1, 28, 28) * 2 - 1
-    y = torch.arange(64) % 10
-    t = Trainer(G, D, x, TrainConfig(batch_size=16, device="cpu", n_samples=20), labels=y)
-    t.train(steps=2)
-    assert t.num_classes == 10 and len(t.history) == 2
-    assert t.samples().shape == (20, 1, 28, 28)
-    assert "cgan" in models.PAIRS
-
-
 # --- recipes and the runner ----------------------------------------------------------------------------------------
 
 
@@ -234,7 +134,7 @@ def test_build_trainer_applies_the_recipe():
 
 def test_every_recipe_runs_on_the_ring_at_tiny_size():
     before = torch.get_rng_state()
-    outcomes = stabilise.compare(problem="ring", seeds=(0,), steps=3)
+    outcomes = stabilise.compare_recipes(problem="ring", seeds=(0,), steps=3)
     assert torch.equal(before, torch.get_rng_state())  # the caller's random state is left alone
     assert [o.recipe for o in outcomes] == list(stabilise.RECIPES)
     for o in outcomes:
@@ -247,9 +147,20 @@ def test_same_seed_same_outcome_and_ema_is_measured():
     a = stabilise.run_recipe("WGAN-GP", "ring", seed=1, steps=4)
     b = stabilise.run_recipe("WGAN-GP", "ring", seed=1, steps=4)
     assert a.metrics == b.metrics and a.samples == b.samples
-    c = stabilise.run_recipe("baseline", "ring", seed=1, steps=4)
-    e = stabilise.run_recipe("EMA of G", "ring", seed=1, steps=4)
-    assert c.trajectory[-1] != e.trajectory[-1] or c.samples != e.samples  # EMA measures the averaged G
+    base = stabilise.watch_recipe("baseline", "ring", seed=1, steps=4)
+    avg = stabilise.watch_recipe("EMA of G", "ring", seed=1, steps=4)
+    # the EMA is only a callback: both runs train the very same G ...
+    for p_base, p_avg in zip(base.trainer.G.parameters(), avg.trainer.G.parameters()):
+        assert torch.equal(p_base, p_avg)
+    assert base.ema is None and avg.ema.updates == 4 and avg.generator is avg.ema.generator
+    # ... but the EMA run records the averaged generator's samples, the baseline the live one's
+    n = stabilise.PROBLEMS["ring"].n_eval
+
+    def points(G):
+        return [[round(float(a), 3), round(float(b), 3)] for a, b in models.sample(G, n)[:400].tolist()]
+
+    assert base.outcome.samples == points(base.trainer.G)
+    assert avg.outcome.samples == points(avg.ema.generator) != points(avg.trainer.G)
 
 
 @pytest.mark.parametrize("name", ["baseline", "WGAN-GP", "spectral norm", "EMA of G"])
@@ -292,45 +203,6 @@ def test_recorded_results_load():
     assert set(stabilise.RECIPES) <= names
 
 
-# --- latent paths (ge.models.interpolate) -------------------------------------------------------------------------
-
-
-def test_interpolate_endpoints_and_linear_midpoint():
-    a, b = torch.tensor([1.0, 0.0]), torch.tensor([0.0, 1.0])
-    for mode in ("linear", "spherical"):
-        path = models.interpolate(a, b, steps=5, mode=mode)
-        assert path.shape == (5, 2) and torch.allclose(path[0], a) and torch.allclose(path[-1], b, atol=1e-6)
-    assert torch.allclose(models.interpolate(a, b, 3, "linear")[1], torch.tensor([0.5, 0.5]))
-
-
-def test_slerp_of_orthogonal_unit_vectors_stays_on_the_circle():
-    a, b = torch.tensor([1.0, 0.0]), torch.tensor([0.0, 1.0])
-    path = models.interpolate(a, b, steps=7, mode="spherical")
-    assert torch.allclose(path.norm(dim=1), torch.ones(7), atol=1e-6)
-    s = math.sqrt(0.5)
-    assert torch.allclose(path[3], torch.tensor([s, s]), atol=1e-6)  # (a + b)/√2 at t = 1/2
-    angles = torch.atan2(path[:, 1], path[:, 0])
-    assert torch.allclose(angles, torch.linspace(0, math.pi / 2, 7), atol=1e-6)  # constant angular speed
-
-
-def test_slerp_keeps_equal_norms_and_falls_back_for_parallel_vectors():
-    g = torch.Generator().manual_seed(0)
-    a, b = torch.randn(2, 100, generator=g)
-    b = b / b.norm() * a.norm()
-    assert torch.allclose(models.interpolate(a, b, 11).norm(dim=1), a.norm().expand(11), rtol=1e-5)
-    assert models.interpolate(a, b, 11, "linear").norm(dim=1)[5] < 0.8 * a.norm()  # the linear path dips inside
-    assert torch.allclose(models.interpolate(a, 2 * a, 3), models.interpolate(a, 2 * a, 3, "linear"))
-
-
-def test_interpolate_bad_input():
-    with pytest.raises(ValueError, match="mode"):
-        models.interpolate(torch.zeros(2), torch.ones(2), 3, "cubic")
-    with pytest.raises(ValueError, match="same length"):
-        models.interpolate(torch.zeros(2), torch.ones(3))
-    with pytest.raises(ValueError, match="steps"):
-        models.interpolate(torch.zeros(2), torch.ones(2), 1)
-
-
 def test_missing_results_file_is_a_clear_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="benchmarks/stabilise.py"):
         stabilise.load_results(tmp_path / "none.json")  # an explicit path is never downloaded
@@ -347,34 +219,3 @@ def test_grid_image_and_curve_of_a_recorded_outcome():
     assert steps[-1] == mnist[0]["steps"] and all(0 <= c <= 10 for c in cov)
     with pytest.raises(ValueError, match="holds fd, coverage"):
         stabilise.curve(mnist[0], "modes")
-
-
-# --- the 07-09 self-checks registered by these notebooks ----------------------------------------------------------
-
-
-@pytest.mark.parametrize("name", ["check_copy_detector", "check_one_class_pr", "check_gp_linear", "check_r1_linear",
-                                  "check_ema_two_steps", "check_lerp_midpoint_norm"])
-def test_exercises_accept_reference_and_reject_wrong(name, capsys):
-    from ganedu import exercises
-
-    ex = exercises.REGISTRY[name]
-    assert ex.check(ex.reference()) is True
-    assert ex.check(ex.wrong()) is False
-    assert ex.check(None) is False  # the notebook's unanswered cell must not raise
-    assert "Correct" in capsys.readouterr().out
-
-
-def test_exercise_answers_match_the_library():
-    # the closed forms the checkers hold, recomputed with the library on a linear critic with ||w|| = 3
-    from ganedu import exercises
-
-    w = torch.zeros(1, 28, 28)
-    w[0, 0, 0] = 3.0
-    critic = lambda x: (x * w).flatten(1).sum(dim=1, keepdim=True)
-    x = torch.randn(4, 1, 28, 28)
-    assert losses.gradient_penalty(critic, x, x.flip(0)).item() == pytest.approx(
-        exercises.REGISTRY["check_gp_linear"].reference())
-    assert losses.r1_penalty(critic, x, None).item() == pytest.approx(exercises.REGISTRY["check_r1_linear"].reference())
-    a, b = torch.tensor([1.0, 0.0]), torch.tensor([0.0, 1.0])
-    assert models.interpolate(a, b, 3, "linear")[1].norm().item() == pytest.approx(
-        exercises.REGISTRY["check_lerp_midpoint_norm"].reference())

@@ -42,14 +42,14 @@ def test_moons_are_our_two_half_circles():
     np.testing.assert_allclose(pts[5], [-0.75, 0.375])
     assert labels.tolist() == [0] * 5 + [1] * 5
     data = toy.dataset("moons", n=2000, seed=0)
-    cov = toy.coverage(data.data, data)
+    cov = toy.mode_coverage(data.data, data)
     assert cov.n_modes == 2 and cov.modes_hit == 2 and cov.high_quality > 0.97
 
 
 def test_points_entered_by_a_learner():
     data = toy.dataset("points", n=300, points=[(0, 0), (3, 3)], std=0.1)
     assert data.n_modes == 2
-    assert toy.coverage(data.data, data).modes_hit == 2
+    assert toy.mode_coverage(data.data, data).modes_hit == 2
     with pytest.raises(ValueError, match="pairs"):
         toy.dataset("points", points=[])
     with pytest.raises(ValueError, match="pairs"):
@@ -61,7 +61,7 @@ def test_points_entered_by_a_learner():
 def test_coverage_of_real_ring_data_matches_the_2d_gaussian_closed_form():
     # in 2D, P(|x - mu| <= 3 std) = 1 - exp(-9/2) = 0.9889 (a Rayleigh distance)
     data = toy.dataset("ring", n=20000, seed=0)
-    cov = toy.coverage(data.data, data)
+    cov = toy.mode_coverage(data.data, data)
     assert cov.modes_hit == 8
     assert cov.high_quality == pytest.approx(1 - np.exp(-4.5), abs=0.004)
 
@@ -69,18 +69,18 @@ def test_coverage_of_real_ring_data_matches_the_2d_gaussian_closed_form():
 def test_coverage_hand_cases():
     data = toy.dataset("ring", n=100)
     on_three = np.repeat(data.centers[:3], 10, axis=0)  # 30 samples exactly on modes 0, 1, 2
-    cov = toy.coverage(on_three, data)
+    cov = toy.mode_coverage(on_three, data)
     assert (cov.modes_hit, cov.high_quality) == (3, 1.0)
     assert cov.per_mode.tolist() == [10, 10, 10, 0, 0, 0, 0, 0]
     far = np.full((50, 2), 10.0)
-    assert (toy.coverage(far, data).modes_hit, toy.coverage(far, data).high_quality) == (0, 0.0)
+    assert (toy.mode_coverage(far, data).modes_hit, toy.mode_coverage(far, data).high_quality) == (0, 0.0)
     # a collapsed generator: 995 samples on mode 0, 5 strays on mode 4 (0.5% < 1%): one mode, not two
     collapsed = np.concatenate([np.repeat(data.centers[:1], 995, 0), np.repeat(data.centers[4:5], 5, 0)])
-    cov = toy.coverage(collapsed, data)
+    cov = toy.mode_coverage(collapsed, data)
     assert (cov.modes_hit, cov.high_quality) == (1, 1.0)
     assert "1/8" in str(cov)
     with pytest.raises(ValueError, match="shape"):
-        toy.coverage(np.zeros((4, 3)), data)
+        toy.mode_coverage(np.zeros((4, 3)), data)
 
 
 def test_build_gan_is_seeded_and_scaled_without_touching_global_rng():
@@ -152,6 +152,35 @@ def test_make_trainer_reproduces_a_run_from_its_seed():
     assert not torch.equal(other.samples(), runs[0])
 
 
+def test_the_trainer_carries_its_data_set():
+    t = toy.make_trainer("healthy", dataset="grid", n_samples=16)
+    assert isinstance(t.dataset, toy.Dataset2D) and t.dataset.name == "grid" and t.dataset.n_modes == 25
+    assert toy.dataset_of(t) is t.dataset
+    assert torch.equal(t.data, t.dataset.data)  # the trainer trains on exactly the data set it carries
+    assert not hasattr(toy, "_DATA_OF")  # explicit state, no module-level registry keyed by trainer
+    # score reads the attribute: another data set there changes the verdict on the same samples
+    on_grid = toy.score(t)
+    t.dataset = toy.dataset("points", points=[(100.0, 100.0)])
+    assert toy.score(t).n_modes == 1 and toy.score(t).modes_hit == 0 and on_grid.n_modes == 25
+    g, d = toy.build_gan()
+    from ganedu.train import TrainConfig, Trainer
+
+    plain = Trainer(g, d, torch.randn(64, 2), TrainConfig(batch_size=16, device="cpu", n_samples=16))
+    assert toy.dataset_of(plain) is None
+    with pytest.raises(ValueError, match="make_trainer"):
+        toy.score(plain)
+
+
+def test_trace_reads_coverage_every_few_steps():
+    t = toy.make_trainer("healthy", n_samples=64)
+    track = toy.trace(t, steps=6, every=2)
+    assert track["step"].tolist() == [2, 4, 6] and t.step_count == 6
+    assert track["center"].shape == (3, 2)
+    last = toy.score(t)  # the last reading is the coverage of the trainer as it stands now
+    assert track["modes_hit"][-1] == last.modes_hit and track["high_quality"][-1] == pytest.approx(last.high_quality)
+    np.testing.assert_allclose(track["center"][-1], t.samples().mean(0).numpy(), rtol=1e-6)
+
+
 def test_strong_d_stalls_the_saturating_loss_and_not_the_nonsaturating_one():
     stalled, _ = toy.run_preset("strong_d", steps=80)
     freed, _ = toy.run_preset("strong_d_nonsaturating", steps=80)
@@ -170,13 +199,6 @@ def test_race_1d_sgd_stalls_minimax_and_moves_nonsaturating():
     assert np.all(ns["grad"][:5] > 100 * sat["grad"][:5])  # the logit gradients differ by ~1/D(G(z))
     with pytest.raises(ValueError, match="sgd"):
         toy.race_1d(g_optimizer="rmsprop")
-
-
-def test_one_thread_restores_the_thread_count():
-    before = torch.get_num_threads()
-    with toy.one_thread():
-        assert torch.get_num_threads() == 1
-    assert torch.get_num_threads() == before
 
 
 def test_field_panel_png_is_reused_and_works_for_any_2d_trainer():

@@ -49,7 +49,8 @@ def slope(loss: str = "nonsaturating") -> float:
     return 1.0 if loss == "wasserstein" else 0.5
 
 
-def vector_field(theta, psi, loss: str = "nonsaturating", gamma: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+def vector_field(theta: np.ndarray | float, psi: np.ndarray | float, loss: str = "nonsaturating",
+                 gamma: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
     """v(theta, psi) = (-dL_G/dtheta, -dL_D/dpsi), elementwise over broadcast arrays (for quiver plots).
 
     minimax: (psi sigmoid(t), -theta sigmoid(t) - gamma psi); non-saturating: v_theta = psi sigmoid(-t);
@@ -65,8 +66,10 @@ def vector_field(theta, psi, loss: str = "nonsaturating", gamma: float = 0.0) ->
     return v_theta, -theta * d_fake - gamma * psi
 
 
-def autograd_vector_field(theta: float, psi: float, loss: str = "nonsaturating", gamma: float = 0.0):
-    """The same field from autograd through ``ganedu.losses`` (the oracle for :func:`vector_field`)."""
+def autograd_vector_field(theta: float, psi: float, loss: str = "nonsaturating",
+                          gamma: float = 0.0) -> tuple[float, float]:
+    """The same field from autograd through the real loss functions of ``ganedu.losses`` (the oracle for
+    :func:`vector_field`): ``d_loss_bce`` or ``d_loss_wasserstein`` for D, ``G_LOSSES[loss]`` for G."""
     import torch
 
     from .. import losses
@@ -76,10 +79,8 @@ def autograd_vector_field(theta: float, psi: float, loss: str = "nonsaturating",
     ps = torch.tensor(float(psi), dtype=torch.float64, requires_grad=True)
     real_logit, fake_logit = (ps * 0.0).reshape(1, 1), (ps * th).reshape(1, 1)  # D_psi(0), D_psi(theta)
     r1 = gamma / 2 * ps**2  # gamma/2 |d D_psi(x)/dx|^2 at the real point
-    if loss == "wasserstein":
-        l_d, l_g = fake_logit.mean() - real_logit.mean() + r1, -fake_logit.mean()
-    else:
-        l_d, l_g = losses.d_loss_bce(real_logit, fake_logit) + r1, losses.G_LOSSES[loss](fake_logit)
+    d_loss = losses.d_loss_wasserstein if loss == "wasserstein" else losses.d_loss_bce
+    l_d, l_g = d_loss(real_logit, fake_logit) + r1, losses.G_LOSSES[loss](fake_logit)
     (g_theta,) = torch.autograd.grad(l_g, th, retain_graph=True)  # the two losses share the fake logit
     (g_psi,) = torch.autograd.grad(l_d, ps)
     return -float(g_theta), -float(g_psi)

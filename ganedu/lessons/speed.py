@@ -20,7 +20,8 @@ import torch
 from torch import Tensor, nn
 
 from .. import models
-from ..config import pick_device, quick
+from ..config import pick_device, quick, seeded
+from ..messages import msg
 from ..train import TrainConfig, Trainer
 
 
@@ -77,6 +78,7 @@ class ClassicLoop:
         self._next()
 
     def step(self) -> None:
+        """One tutorial step: G's update on fresh fakes, then D's on the real batch and the same fakes."""
         imgs = self._next()
         real = imgs.to(self.device)
         valid = torch.ones(imgs.size(0), 1, device=self.device)
@@ -95,6 +97,7 @@ class ClassicLoop:
         d_loss.backward()
         self.opt_d.step()
         self.steps += 1
+        # the tutorials' log line, verbatim (it goes to self.log, nobody reads it; what is timed is its two syncs)
         print(f"[Batch {self.steps}] [D loss: {d_loss.item():f}] [G loss: {g_loss.item():f}]", file=self.log)
         if self.log.tell() > 1 << 20:
             self.log.seek(0)
@@ -110,7 +113,7 @@ class Rate:
     high: float
 
     def __str__(self) -> str:
-        return f"{self.median:8.1f} steps/s  [{self.low:.1f}-{self.high:.1f}]"
+        return msg("speed_rate", median=self.median, low=self.low, high=self.high)
 
 
 def steps_per_second(step: Callable[[], None], device: torch.device, warmup: int = 20, steps: int = 200,
@@ -140,8 +143,8 @@ def trainer_rate(trainer: Trainer, warmup: int = 20, steps: int = 200, windows: 
     return Rate(statistics.median(rates), min(rates), max(rates))
 
 
-def compare(images: Tensor, model: str = "mlp", batch_size: int = 64, device: str | torch.device = "auto",
-            steps: int | None = None, windows: int = 3) -> dict:
+def compare_loops(images: Tensor, model: str = "mlp", batch_size: int = 64, device: str | torch.device = "auto",
+                  steps: int | None = None, windows: int = 3) -> dict:
     """Steps/s of the classic loop, ganedu eager and ganedu fast for one model and batch, in this process.
 
     Same networks (fresh, same seed), same batch and optimizer for all three. ``steps`` per timed window
@@ -151,14 +154,14 @@ def compare(images: Tensor, model: str = "mlp", batch_size: int = 64, device: st
     steps = steps or quick(100, 3)
     warmup = max(3, steps // 5)
     row: dict = {"model": model, "batch": batch_size}
-    torch.manual_seed(0)
-    G, D = models.build(model)
+    with seeded(0):
+        G, D = models.build(model)
     classic = ClassicLoop(G, D, images, batch_size=batch_size, device=dev)
     row["classic"] = steps_per_second(classic.step, dev, warmup, steps, windows).median
     row["data loading only"] = steps_per_second(classic.load_batch, dev, warmup, steps, windows).median
     for label, fast in (("ganedu eager", False), ("ganedu fast", True)):
-        torch.manual_seed(0)
-        G, D = models.build(model)
+        with seeded(0):
+            G, D = models.build(model)
         trainer = Trainer(G, D, images, TrainConfig(batch_size=batch_size, device=str(dev), fast=fast))
         row[label] = trainer_rate(trainer, warmup, steps, windows).median
     return row

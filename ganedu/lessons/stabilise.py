@@ -8,27 +8,37 @@ a callback (the EMA).
 - :class:`EMA`: a callback keeping an exponential moving average of the generator's weights.
 - :class:`Problem`: a baseline setting that collapses on cue (``PROBLEMS["ring"]``, ``PROBLEMS["mnist"]``).
 - :class:`Recipe`: one change to that baseline (``RECIPES``, in the order the table lists them).
-- :func:`watch` / :func:`run_recipe`: build, train and measure one recipe on one seed -> :class:`Run` /
+- :func:`watch_recipe` / :func:`run_recipe`: build, train and measure one recipe on one seed -> :class:`Run` /
   :class:`Outcome`.
-- :func:`compare`, :func:`summarize`, :class:`Table`: many recipes and seeds, averaged, as a table.
+- :func:`compare_recipes`, :func:`summarize`, :class:`Table`: many recipes and seeds, averaged, as a table.
 """
 
 from __future__ import annotations
 
 import base64
-import contextlib
 import copy
 import functools
 import math
 import time
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import torch
 from torch import Tensor, nn
 
 from .. import config, losses, models
 from ..messages import msg
+
+if TYPE_CHECKING:  # for annotations only: these modules load when a run needs them
+    import os
+
+    import numpy as np
+
+    from ..metrics import Classifier
+    from ..train import Trainer
+    from .toy import Dataset2D
 
 # ----------------------------------------------------------------------------------------------------------------
 # Generator EMA
@@ -77,7 +87,7 @@ class EMA:
         for b_avg, b_live in zip(self.generator.buffers(), generator.buffers()):
             b_avg.copy_(b_live)
 
-    def __call__(self, trainer) -> None:
+    def __call__(self, trainer: Trainer) -> None:
         self.update(trainer.G)
 
     @torch.no_grad()
@@ -139,13 +149,9 @@ class Recipe:
     source: str = ""  # where the remedy comes from
 
 
-def _recipes(*items: Recipe) -> dict[str, Recipe]:
-    return {r.name: r for r in items}
-
-
 #: The comparison of notebook 08, in table order. Each row changes one thing (or one paper's bundle) from the
 #: baseline, which collapses because G takes steps much larger than D's (``Problem.g_speedup``).
-RECIPES: dict[str, Recipe] = _recipes(
+RECIPES: dict[str, Recipe] = {r.name: r for r in (
     Recipe("baseline", source="collapse on cue: G's learning rate 10-25 x D's"),
     Recipe("minimax", loss="minimax", source="Goodfellow et al. 2014 (saturating loss)"),
     Recipe("k=5", k=5, source="Algorithm 1 with k = 5 D steps"),
@@ -157,10 +163,10 @@ RECIPES: dict[str, Recipe] = _recipes(
     Recipe("spectral norm", spectral_norm=True, source="Miyato et al. 2018 (SN-GAN)"),
     Recipe("R1", penalty="r1", source="Mescheder et al. 2018 (γ = 10)"),
     Recipe("EMA of G", ema=EMA_DECAY, source="Karras et al. 2018; Yazıcı et al. 2019 (β = 0.999)"),
-)
+)}
 
 
-def recipe(name: str | Recipe, **overrides) -> Recipe:
+def recipe(name: str | Recipe, **overrides: object) -> Recipe:
     """A registered recipe by name (or a Recipe), with fields replaced: ``recipe("R1", weight=1.0)``."""
     if isinstance(name, Recipe):
         return replace(name, **overrides) if overrides else name
@@ -201,7 +207,6 @@ def _check_recipe(r: Recipe) -> None:
 # Running one recipe
 # ----------------------------------------------------------------------------------------------------------------
 
-EVAL_SEED = 12345  # noise for measurements comes from its own generator: every recipe is shown the same z
 GRID_SAMPLES = 32  # MNIST digits an outcome keeps as a picture (4 rows of 8, ~5 kB)
 
 
@@ -224,28 +229,10 @@ class Outcome:
         return asdict(self)
 
 
-def _seeded(builder: Callable[[], tuple[nn.Module, nn.Module]], seed: int) -> tuple[nn.Module, nn.Module]:
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
-        return builder()
-
-
 def _mnist_digits() -> Tensor:
     from .. import data
 
     return data.mnist(data.best_split())[0]
-
-
-@torch.no_grad()
-def _generate(G: nn.Module, n: int, device: torch.device, batch: int = 1000) -> Tensor:
-    """n samples of G in eval mode, from noise drawn with EVAL_SEED (the same z for every recipe), on the CPU."""
-    gen = torch.Generator().manual_seed(EVAL_SEED)
-    z = torch.randn(n, G.latent_dim, generator=gen)
-    was = G.training
-    G.eval()
-    out = torch.cat([G(z[i: i + batch].to(device)).float().cpu() for i in range(0, n, batch)])
-    G.train(was)
-    return out
 
 
 class _Measure:
@@ -266,7 +253,7 @@ class _Measure:
         if self.problem.name == "ring":
             from . import toy
 
-            c = toy.coverage(samples, self.data)
+            c = toy.mode_coverage(samples, self.data)
             return [c.modes_hit, round(c.high_quality, 4)]
         fd, cov = self.meter.measure(samples)
         return [round(fd, 3) if math.isfinite(fd) else None, cov]
@@ -275,7 +262,7 @@ class _Measure:
         if self.problem.name == "ring":
             from . import toy
 
-            c = toy.coverage(samples, self.data)
+            c = toy.mode_coverage(samples, self.data)
             return {"modes": c.modes_hit, "n_modes": c.n_modes, "high_quality": round(c.high_quality, 4)}
         from .. import metrics
 
@@ -287,7 +274,7 @@ class _Measure:
 
 
 def build_trainer(r: Recipe | str, problem: str | Problem = "ring", seed: int = 0, device: str = "cpu",
-                  data: Tensor | None = None):
+                  data: Tensor | None = None) -> tuple[Trainer, Dataset2D | Tensor]:
     """A Trainer for recipe ``r`` on ``problem`` with everything seeded by ``seed``; returns (trainer, data_obj).
 
     ``data_obj`` is the ring's ``toy.Dataset2D``, or the MNIST digits tensor. ``data`` replaces the MNIST digits
@@ -308,7 +295,8 @@ def build_trainer(r: Recipe | str, problem: str | Problem = "ring", seed: int = 
     else:
         x = _mnist_digits() if data is None else data
         data_obj = x
-        G, D = _seeded(lambda: models.build("sn_mlp" if r.spectral_norm else "mlp"), seed)
+        with config.seeded(seed):
+            G, D = models.build("sn_mlp" if r.spectral_norm else "mlp")
     lr_g = (p.g_speedup if r.lr_g is None else r.lr_g) * p.lr
     cfg = TrainConfig(batch_size=p.batch_size, k=r.k, lr_d=r.lr_d * p.lr, lr_g=lr_g, loss=r.loss,
                       betas=r.betas or p.betas, seed=seed, device=device, n_samples=min(p.n_eval, 512),
@@ -319,7 +307,7 @@ def build_trainer(r: Recipe | str, problem: str | Problem = "ring", seed: int = 
 
 @dataclass
 class Run:
-    """A finished run of :func:`watch`: its measured outcome plus what a notebook wants to look at."""
+    """A finished run of :func:`watch_recipe`: its measured outcome plus what a notebook wants to look at."""
 
     outcome: Outcome
     trainer: object  # the ganedu.train.Trainer (its history holds the loss curves)
@@ -333,8 +321,9 @@ class Run:
         return self.ema.generator if self.ema is not None else self.trainer.G
 
 
-def watch(r: Recipe | str, problem: str | Problem = "ring", seed: int = 0, steps: int | None = None,
-          device: str = "cpu", data: Tensor | None = None, clf=None, n_points: int = 400) -> Run:
+def watch_recipe(r: Recipe | str, problem: str | Problem = "ring", seed: int = 0, steps: int | None = None,
+                 device: str = "cpu", data: Tensor | None = None, clf: Classifier | None = None,
+                 n_points: int = 400) -> Run:
     """Train recipe ``r`` on ``problem`` for ``steps`` (default: the problem's; tiny in quick mode), measuring it
     every ``problem.every`` steps and at the end. Returns a :class:`Run` (trainer, snapshots, outcome).
 
@@ -343,17 +332,14 @@ def watch(r: Recipe | str, problem: str | Problem = "ring", seed: int = 0, steps
     fixed noise and are excluded from ``seconds``. With ``ema`` the averaged generator is what gets measured.
     On the ring, ``n_points`` generated points are kept per snapshot. ``clf``: the MNIST classifier to use.
     """
-    from . import toy
-
     r, p = recipe(r), _problem(problem)
     steps = steps or config.quick(p.steps, p.quick_steps)
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
         raise ValueError(msg("bad_steps", name="steps", value=steps))
     dev = config.pick_device(device)
     keep = n_points if p.name == "ring" else 16
-    threads = toy.one_thread() if p.name == "ring" else contextlib.nullcontext()  # tiny nets: 1 thread is faster
-    with threads, torch.random.fork_rng(devices=[dev] if dev.type == "cuda" else []):
-        torch.manual_seed(seed)
+    threads = config.one_thread() if p.name == "ring" else nullcontext()  # tiny nets: 1 thread is faster
+    with threads, config.seeded(seed, dev):
         trainer, data_obj = build_trainer(r, p, seed=seed, device=str(dev), data=data)
         measure = _Measure(p, data_obj, clf=clf)
         ema = EMA(trainer.G, decay=r.ema) if r.ema is not None else None
@@ -366,10 +352,10 @@ def watch(r: Recipe | str, problem: str | Problem = "ring", seed: int = 0, steps
             trainer.train(steps=chunk, callbacks=callbacks)
             seconds += time.perf_counter() - start
             if trainer.status is None:
-                now = _generate(shown(), p.n_eval, dev)
+                now = models.sample(shown(), p.n_eval)  # the same fixed z for every recipe
                 trajectory.append([trainer.step_count, *measure.point(now)])
                 snapshots.append((trainer.step_count, now[:keep]))
-        final = _generate(shown(), p.n_eval, dev)
+        final = models.sample(shown(), p.n_eval)  # the same fixed z for every recipe
         points = grid = None
         if p.name == "ring":
             points = [[round(float(a), 3), round(float(b), 3)] for a, b in final[:n_points].tolist()]
@@ -384,14 +370,16 @@ def watch(r: Recipe | str, problem: str | Problem = "ring", seed: int = 0, steps
 
 
 def run_recipe(r: Recipe | str, problem: str | Problem = "ring", seed: int = 0, steps: int | None = None,
-               device: str = "cpu", data: Tensor | None = None, clf=None, n_points: int = 400) -> Outcome:
-    """The measured :class:`Outcome` of :func:`watch` (same arguments), without keeping the trainer."""
-    return watch(r, problem, seed=seed, steps=steps, device=device, data=data, clf=clf, n_points=n_points).outcome
+               device: str = "cpu", data: Tensor | None = None, clf: Classifier | None = None,
+               n_points: int = 400) -> Outcome:
+    """The measured :class:`Outcome` of :func:`watch_recipe` (same arguments), without keeping the trainer."""
+    run = watch_recipe(r, problem, seed=seed, steps=steps, device=device, data=data, clf=clf, n_points=n_points)
+    return run.outcome
 
 
-def compare(names: Iterable[str | Recipe] | None = None, problem: str | Problem = "ring",
-            seeds: Sequence[int] = (0,), steps: int | None = None, device: str = "cpu",
-            progress: Callable[[Outcome], None] | None = None, **kwargs) -> list[Outcome]:
+def compare_recipes(names: Iterable[str | Recipe] | None = None, problem: str | Problem = "ring",
+                    seeds: Sequence[int] = (0,), steps: int | None = None, device: str = "cpu",
+                    progress: Callable[[Outcome], None] | None = None, **kwargs: object) -> list[Outcome]:
     """:func:`run_recipe` for every recipe (default: all of ``RECIPES``) on every seed; ``progress(outcome)``
     is called after each run (e.g. ``print``)."""
     out = []
@@ -408,12 +396,12 @@ def compare(names: Iterable[str | Recipe] | None = None, problem: str | Problem 
 # Tables
 # ----------------------------------------------------------------------------------------------------------------
 
-#: Columns of the summary per problem: (metrics key, header, format). Means over seeds.
-COLUMNS: dict[str, tuple[tuple[str, str, str], ...]] = {
-    "ring": (("modes", "modes hit (of 8)", "{:.1f}"), ("high_quality", "high-quality share", "{:.0%}")),
-    "mnist": (("coverage", "classes (of 10)", "{:.1f}"), ("fd", "Fréchet distance", "{:.1f}"),
-              ("fd_real_floor", "real-vs-real floor", "{:.1f}"), ("confidence", "confidence (1-10)", "{:.2f}"),
-              ("precision", "precision", "{:.2f}"), ("recall", "recall", "{:.2f}")),
+#: Columns of the summary table per problem: (metrics key, messages key of its header, format). Means over seeds.
+TABLE_COLUMNS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "ring": (("modes", "stab_col_modes", "{:.1f}"), ("high_quality", "stab_col_high_quality", "{:.0%}")),
+    "mnist": (("coverage", "stab_col_coverage", "{:.1f}"), ("fd", "stab_col_fd", "{:.1f}"),
+              ("fd_real_floor", "stab_col_fd_floor", "{:.1f}"), ("confidence", "stab_col_confidence", "{:.2f}"),
+              ("precision", "stab_col_precision", "{:.2f}"), ("recall", "stab_col_recall", "{:.2f}")),
 }
 
 
@@ -434,7 +422,7 @@ def summarize(outcomes: Iterable[Outcome | dict]) -> list[dict]:
         row = {"problem": prob, "recipe": name, "seeds": [o["seed"] for o in runs],
                "seconds": round(sum(o["seconds"] for o in runs) / len(runs), 2),
                "diverged": sum(o["status"] is not None for o in runs)}
-        for key, _, _ in COLUMNS[prob]:
+        for key, _, _ in TABLE_COLUMNS[prob]:
             values = [o["metrics"].get(key) for o in runs]
             finite = [v for v in values if v is not None and math.isfinite(v)]
             row[key] = sum(finite) / len(finite) if finite else None
@@ -453,9 +441,9 @@ class Table:
 
     def _cells(self, row: dict) -> list[str]:
         cells = [row["recipe"]]
-        for key, _, fmt in COLUMNS[self.problem]:
+        for key, _, fmt in TABLE_COLUMNS[self.problem]:
             v = row.get(key)
-            text = "n/a" if v is None else fmt.format(v)
+            text = msg("stab_not_available") if v is None else fmt.format(v)
             per = row.get(f"{key}_per_seed") or []
             if key in ("modes", "coverage") and len(per) > 1:
                 text += " (" + ", ".join("-" if x is None else str(x) for x in per) + ")"
@@ -464,7 +452,8 @@ class Table:
         return cells
 
     def headers(self) -> list[str]:
-        return ["recipe", *(h for _, h, _ in COLUMNS[self.problem]), "seconds"]
+        """The column headers in the learner's language."""
+        return [msg("stab_col_recipe"), *(msg(h) for _, h, _ in TABLE_COLUMNS[self.problem]), msg("stab_col_seconds")]
 
     def _repr_html_(self) -> str:
         import html
@@ -499,12 +488,12 @@ def curve(outcome: Outcome | dict, key: str) -> tuple[list, list]:
     o = _as_dict(outcome)
     cols = TRAJECTORY[o["problem"]]
     if key not in cols:
-        raise ValueError(f"a {o['problem']} trajectory holds {', '.join(cols)}, not {key!r}")
+        raise ValueError(msg("stab_bad_curve", problem=o["problem"], keys=", ".join(cols), value=key))
     i = cols.index(key) + 1
     return [row[0] for row in o["trajectory"]], [row[i] for row in o["trajectory"]]
 
 
-def grid_image(outcome: Outcome | dict):
+def grid_image(outcome: Outcome | dict) -> np.ndarray | None:
     """An MNIST outcome's stored sample grid as a uint8 array (H, W), for ``plot`` functions; None if absent."""
     import io
 
@@ -521,7 +510,7 @@ RESULTS_NAME = "stabilise_results.json"  # written by benchmarks/stabilise.py
 RESULTS_URL = "https://raw.githubusercontent.com/ganedu/ganedu/main/benchmarks/" + RESULTS_NAME
 
 
-def load_results(path=None) -> dict:
+def load_results(path: str | os.PathLike | None = None) -> dict:
     """The recorded comparison (``benchmarks/stabilise_results.json``): command, date, device and outcomes.
 
     Looked for in the course repository this package sits in (a clone, Binder); where the package was installed

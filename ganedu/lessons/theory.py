@@ -18,8 +18,10 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from ..config import quick
+from ..config import one_thread, quick, seeded
+from ..losses import d_loss_bce
 from ..messages import msg
+from ..models import MLPDiscriminator
 
 ArrayLike = np.ndarray | float
 LOG4 = float(np.log(4.0))  # -V at the global optimum; also the BCE loss of a D that always says 1/2
@@ -219,16 +221,11 @@ def train_discriminator(
     steps of 256 + 256 samples (1-2 s on a laptop CPU; 200 in quick mode) bring D within about 0.05 of D*
     wherever either density has mass (larger steps leave more minibatch noise in D).
     """
-    from ..losses import d_loss_bce
-    from ..models import MLPDiscriminator
-    from .toy import one_thread
-
     steps = quick(600, 200) if steps is None else steps
     if not isinstance(steps, int) or steps < 1:
         raise ValueError(msg("bad_steps", name="steps", value=steps))
     gen = torch.Generator().manual_seed(seed)
-    with torch.random.fork_rng(devices=[]):  # seed the initial weights without touching the global RNG
-        torch.manual_seed(seed)
+    with seeded(seed):  # seed the initial weights without touching the global RNG
         net = MLPDiscriminator(in_shape=(1,), hidden=hidden)
     opt = torch.optim.Adam(net.parameters(), lr=lr)
     losses = []
