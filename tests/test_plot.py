@@ -131,7 +131,7 @@ def test_field_view_reads_the_trainers_data_set() -> None:
     g, d = toy.build_gan()
     data = toy.dataset("ring", n=200)
     plain = ge.Trainer(g, d, data.data, ge.TrainConfig(batch_size=16, device="cpu", n_samples=16))
-    expected = str(toy.coverage(plain.samples(), data))
+    expected = str(toy.mode_coverage(plain.samples(), data))
     assert expected not in ge.plot.field_figure(plain).axes[0].get_title()  # no data set known: no coverage
     plain.dataset = data
     assert ge.plot.field_figure(plain).axes[0].get_title().endswith(expected)

@@ -171,9 +171,6 @@ def mode_coverage(samples: Tensor | np.ndarray, data: Dataset2D, sigmas: float =
     return ModeCoverage(int((per_mode >= need).sum()), data.n_modes, float(good.mean()), per_mode)
 
 
-#: Transitional: ``interface/plot.py``'s FieldPanel (another module's owner) still calls ``toy.coverage``.
-#: Delete this line once it calls :func:`mode_coverage`; the course's own name is ``mode_coverage``.
-coverage = mode_coverage
 
 
 # --- the networks ---------------------------------------------------------------------------------------------------

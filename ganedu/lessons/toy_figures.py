@@ -46,14 +46,6 @@ def _arrow_lengths(grads: np.ndarray) -> np.ndarray:
     return grads * (ARROW_MAX / (1.0 + norm))
 
 
-def _dataset_of(trainer: Trainer) -> toy.Dataset2D | None:
-    """The toy data set a trainer learns (None if unknown): its ``dataset`` attribute, else the older registry."""
-    if hasattr(trainer, "dataset"):
-        return trainer.dataset
-    lookup = getattr(toy, "dataset_of", None)  # before trainers carried their data set
-    return lookup(trainer) if lookup is not None else None
-
-
 def _limits_of(data: torch.Tensor) -> tuple[float, float, float, float]:
     """Bounding box of (N, 2) data with a 25% margin, for trainers made outside ``ge.toy.make_trainer``."""
     arr = data.detach().float().cpu().numpy()
@@ -102,7 +94,7 @@ class FieldPanel(LiveFigure):
 
     def update(self, trainer: Trainer) -> None:
         """Recompute heatmap, fakes, arrows and coverage from ``trainer`` (its G, D, fixed noise, loss)."""
-        data = self.data or _dataset_of(trainer)
+        data = self.data or toy.dataset_of(trainer)
         limits = data.limits if data is not None else _limits_of(trainer.data)
         with getattr(trainer, "lock", nullcontext()):  # a consistent G/D pair while a training thread runs
             if self._artists is None:
@@ -118,7 +110,7 @@ class FieldPanel(LiveFigure):
         self.arrows.set_UVC(vec[:, 0], vec[:, 1])
         line = msg("fig_field_title", step=trainer.step_count, loss=trainer.loss, k=trainer.k)
         if data is not None:
-            line += "\n" + str(toy.coverage(fakes, data))
+            line += "\n" + str(toy.mode_coverage(fakes, data))
         self.title.set_text(line)
 
     def __call__(self, trainer: Trainer) -> bytes:
