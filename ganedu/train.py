@@ -29,6 +29,7 @@ from torch import Tensor, nn
 
 from . import losses, models
 from .config import adapt_threads, pick_device, quick
+from .divergence import EXPLODING, exploding, first_nonfinite_row, loss_cause, weights_cause
 from .fastpath import LearningRates, StepGraphs, adam
 from .knobs import K_MAX, Knob, check_k, check_loss, check_lr, check_positive_int
 from .messages import msg
@@ -38,7 +39,6 @@ from .snapshots import Snapshots, first_nonfinite, optimizer_tensors
 __all__ = ["COLUMNS", "EXPLODING", "K_MAX", "History", "TrainConfig", "Trainer", "every"]
 
 COLUMNS = ("step", "k", "lr_d", "lr_g", "loss", "d_loss", "g_loss", "d_real", "d_fake", "time")
-EXPLODING = 1e4  # |loss| above this warns: BCE-type losses of a sane run stay below ~10, Wasserstein below ~1e3
 
 
 @dataclass(frozen=True)
@@ -312,18 +312,16 @@ class Trainer:
             stats = self._ring.read(len(pending))
             for row, s in zip(pending, stats):
                 row.update(d_loss=s["d_loss"], g_loss=s["g_loss"], d_real=s["d_real"], d_fake=s["d_fake"])
-            bad = next((i for i, r in enumerate(pending)
-                        if not (math.isfinite(r["d_loss"]) and math.isfinite(r["g_loss"]))), None)
+            bad = first_nonfinite_row(pending)
             self._warn_if_exploding(pending if bad is None else pending[: bad + 1])
             if bad is not None:
                 self._history.rows.extend(pending[:bad])
-                self._diverged(_nonfinite_cause(pending[bad], stats[bad]))
+                self._diverged(loss_cause(pending[bad], fakes_finite=stats[bad]["fakes_finite"] == 1))
                 return
             self._history.rows.extend(pending)
             broken = first_nonfinite({"generator": self.G, "discriminator": self.D})
             if broken is not None:  # e.g. a NaN in a BatchNorm running average: the losses look fine
-                self._diverged(lambda restored: msg("train_nonfinite_state", step=self.step_count, net=broken[0],
-                                                    tensor=broken[1], restored=restored))
+                self._diverged(weights_cause(self.step_count, *broken))
             elif self.step_count - self._safety.good_step >= self.config.snapshot_every:
                 self._safety.keep(self.step_count)
 
@@ -338,16 +336,10 @@ class Trainer:
         self._stop.set()
 
     def _warn_if_exploding(self, rows: list[dict]) -> None:
-        if self._warned:
-            return
-        for r in rows:
-            for net, col, knob in (("D", "d_loss", "lr_d"), ("G", "g_loss", "lr_g")):
-                if math.isfinite(r[col]) and abs(r[col]) > EXPLODING:
-                    self._warned = True
-                    warnings.warn(msg("train_exploding", net=net, value=r[col], step=r["step"], lr_d=r["lr_d"],
-                                      lr_g=r["lr_g"], knob=knob, smaller=r[knob] / 10), RuntimeWarning,
-                                  stacklevel=4)
-                    return
+        text = None if self._warned else exploding(rows)
+        if text is not None:
+            self._warned = True  # once per run: a dashboard calls train() again and again
+            warnings.warn(text, RuntimeWarning, stacklevel=4)
 
     # ----- results ----------------------------------------------------------------------------------------------------
     @property
@@ -452,21 +444,6 @@ class Trainer:
             self._steps.clear()  # new optimizer-state tensors: capture again on next use
             self._safety.keep(self.step_count)
             self.status, self._warned = None, False
-
-
-# ----- what went wrong ------------------------------------------------------------------------------------------------
-def _nonfinite_cause(row: dict, stats: dict[str, float]) -> Callable[[int], str]:
-    """The status text for the first row with a non-finite loss, naming the network that diverged if it shows."""
-    step, lr_d, lr_g = row["step"], row["lr_d"], row["lr_g"]
-    if stats["fakes_finite"] < 1:  # G's samples were already NaN/inf: G diverged at an earlier G step
-        return lambda restored: msg("train_nonfinite_net", step=step, net="generator", what="samples",
-                                    restored=restored, knob="lr_g", smaller=lr_g / 10)
-    if not math.isfinite(row["d_real"]):  # D's output on real data was NaN/inf: D's weights diverged
-        return lambda restored: msg("train_nonfinite_net", step=step, net="discriminator", what="outputs on real data",
-                                    restored=restored, knob="lr_d", smaller=lr_d / 10)
-    which = "discriminator" if not math.isfinite(row["d_loss"]) else "generator"
-    value = row["d_loss"] if which == "discriminator" else row["g_loss"]
-    return lambda restored: msg("nonfinite", step=step, which=which, value=value, restored=restored)
 
 
 # ----- checking what a learner passes in ------------------------------------------------------------------------------
