@@ -325,6 +325,10 @@ EN: dict[str, str] = {
         "statistic). The weights were restored to step {restored}. Try smaller learning rates (lr_d / lr_g), "
         "then continue."
     ),
+    "train_load_nonfinite": (
+        "this checkpoint's {net} has NaN or infinite values in {tensor}: it was saved after training diverged; "
+        "load an earlier checkpoint instead"
+    ),
 }
 
 TABLES: dict[str, dict[str, str]] = {"en": EN}

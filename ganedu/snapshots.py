@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import torch
-from torch import Tensor, nn
+from torch import Tensor
 
 __internal__ = True  # a part of the trainer (ganedu.train), not an entry point of its own
 
@@ -23,10 +23,13 @@ def optimizer_tensors(prefix: str, opt: torch.optim.Optimizer) -> dict[str, Tens
             for key, v in opt.state.get(p, {}).items() if isinstance(v, Tensor)}
 
 
-def first_nonfinite(nets: dict[str, nn.Module]) -> tuple[str, str] | None:
-    """(network name, tensor name) of the first parameter or buffer holding a NaN or an infinity, or None."""
-    named = [(net_name, name, t) for net_name, net in nets.items()
-             for name, t in net.state_dict().items() if t.is_floating_point()]
+def first_nonfinite(states: dict[str, dict[str, Tensor]]) -> tuple[str, str] | None:
+    """(network name, tensor name) of the first parameter or buffer holding a NaN or an infinity, or None.
+
+    ``states`` maps a network's name to its ``state_dict()`` (parameters and buffers).
+    """
+    named = [(net_name, name, t) for net_name, state in states.items()
+             for name, t in state.items() if isinstance(t, Tensor) and t.is_floating_point()]
     if not named:
         return None
     finite = torch.stack([torch.isfinite(t).all() for _, _, t in named]).tolist()  # one host sync

@@ -171,6 +171,7 @@ class Trainer:
         with self._lock:
             self._lrs.apply(self._lr_d, self._lr_g)
             self._steps.run("d", self._d_update)
+            self._unchecked = True
 
     def g_step(self) -> None:
         """One generator update with the current loss (public so a lesson can step G alone)."""
@@ -178,6 +179,7 @@ class Trainer:
             self._lrs.apply(self._lr_d, self._lr_g)
             loss_name = self._loss
             self._steps.run(f"g:{loss_name}", lambda: self._g_update(loss_name))
+            self._unchecked = True
 
     def step(self, deadline: float | None = None) -> None:
         """Algorithm 1, one iteration: k D steps, one G step, one history row. Knobs are read once, here.
@@ -197,6 +199,7 @@ class Trainer:
                 d_steps += 1
             self._steps.run(f"dg:{loss_name}", lambda: self._last_d_g_record(loss_name))
             self.step_count += 1
+            self._unchecked = True
             self._pending.append({"step": self.step_count, "k": d_steps, "lr_d": lr_d, "lr_g": lr_g,
                                   "loss": loss_name, "time": time.perf_counter() - self._t0})
             if len(self._pending) >= self.config.sync_every:
@@ -287,6 +290,7 @@ class Trainer:
         self.step_count = 0
         self.status: str | None = None  # set when training had to stop (non-finite loss or weights)
         self._warned = False  # the exploding-loss warning is given once per run
+        self._unchecked = False  # the weights changed since the last finiteness check
         self._elapsed = 0.0  # seconds of training before the current train() call
         self._t0: float | None = None
         self._stop = threading.Event()
@@ -304,31 +308,40 @@ class Trainer:
 
     # ----- reading back, checking, keeping a good state ---------------------------------------------------------------
     def flush(self) -> None:
-        """Read pending metrics back from the device (one sync), check them, keep or restore a snapshot."""
+        """Read pending metrics back from the device (one sync), check them and the weights, keep or restore a
+        snapshot. A state is kept as good only if every loss, parameter and buffer is finite."""
         with self._lock:
-            if not self._pending:
+            if self._pending and not self._read_back():
                 return
-            pending, self._pending = self._pending, []
-            stats = self._ring.read(len(pending))
-            for row, s in zip(pending, stats):
-                row.update(d_loss=s["d_loss"], g_loss=s["g_loss"], d_real=s["d_real"], d_fake=s["d_fake"])
-            bad = first_nonfinite_row(pending)
-            self._warn_if_exploding(pending if bad is None else pending[: bad + 1])
-            if bad is not None:
-                self._history.rows.extend(pending[:bad])
-                self._diverged(loss_cause(pending[bad], fakes_finite=stats[bad]["fakes_finite"] == 1))
+            if not self._unchecked:
                 return
-            self._history.rows.extend(pending)
-            broken = first_nonfinite({"generator": self.G, "discriminator": self.D})
+            self._unchecked = False
+            broken = first_nonfinite({"generator": self.G.state_dict(), "discriminator": self.D.state_dict()})
             if broken is not None:  # e.g. a NaN in a BatchNorm running average: the losses look fine
                 self._diverged(weights_cause(self.step_count, *broken))
             elif self.step_count - self._safety.good_step >= self.config.snapshot_every:
                 self._safety.keep(self.step_count)
 
+    def _read_back(self) -> bool:
+        """Move the pending rows into history; False (and training restored) at the first non-finite loss."""
+        pending, self._pending = self._pending, []
+        stats = self._ring.read(len(pending))
+        for row, s in zip(pending, stats):
+            row.update(d_loss=s["d_loss"], g_loss=s["g_loss"], d_real=s["d_real"], d_fake=s["d_fake"])
+        bad = first_nonfinite_row(pending)
+        self._warn_if_exploding(pending if bad is None else pending[: bad + 1])
+        if bad is not None:
+            self._history.rows.extend(pending[:bad])
+            self._diverged(loss_cause(pending[bad], fakes_finite=stats[bad]["fakes_finite"] == 1))
+            return False
+        self._history.rows.extend(pending)
+        return True
+
     def _diverged(self, status: Callable[[int], str]) -> None:
         """Back to the last good state; ``status(restored_step)`` tells the learner why. Stops a running train()."""
         restored = self._safety.back_to_good()
         self._ring.clear()
+        self._unchecked = False  # the restored state passed the checks when it was kept
         self.status = status(restored)
         # the restored weights are those of step `restored`: drop the rows after it, so history matches the model
         self._history.rows = [r for r in self._history.rows if r["step"] <= restored]
@@ -394,6 +407,7 @@ class Trainer:
             self._ring.clear()
             self._history = History()
             self.step_count, self._elapsed, self._t0, self.status, self._warned = 0, 0.0, None, None, False
+            self._unchecked = False
             seed = self.config.seed if self.config.seed is not None else int(torch.seed() % 2**63)
             self._gen.manual_seed(seed)
 
@@ -423,6 +437,9 @@ class Trainer:
     def load_state_dict(self, state: dict) -> None:
         """Continue a saved run: same weights, optimizer moments, knobs, step count, history and noise."""
         with self._lock:
+            broken = first_nonfinite({"generator": state["generator"], "discriminator": state["discriminator"]})
+            if broken is not None:  # never continue from (or keep as good) a diverged state
+                raise ValueError(msg("train_load_nonfinite", net=broken[0], tensor=broken[1]))
             self._pending = []
             self._ring.clear()
             self.G.load_state_dict(state["generator"])

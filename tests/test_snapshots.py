@@ -57,7 +57,7 @@ def test_restore_matches_state_by_name_when_optimizer_state_appears_later():
 def test_first_nonfinite_names_the_network_and_the_tensor():
     G = models.MLPGenerator(latent_dim=4, hidden=(8, 8), out_shape=(2,), batchnorm=True, tanh=False)
     D = models.MLPDiscriminator(in_shape=(2,), hidden=(8,))
-    nets = {"generator": G, "discriminator": D}
+    nets = {"generator": G.state_dict(), "discriminator": D.state_dict()}  # live views of the tensors
     assert first_nonfinite(nets) is None
     G.net[3].running_var[3] = float("nan")  # a BatchNorm statistic: no training loss would show it
     assert first_nonfinite(nets) == ("generator", "net.3.running_var")

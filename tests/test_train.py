@@ -548,3 +548,23 @@ def test_cpu_captures_no_graphs_and_generate_is_models_sample():
     t.train(3)
     assert t.captured_graphs == 0
     assert torch.equal(t.generate(7), models.sample(t.G, 7)) and t.G.training
+
+
+def test_weights_broken_by_a_lone_d_step_are_caught_at_the_next_read():
+    t = make(sync_every=5, snapshot_every=5)
+    t.train(5)
+    t.D.net[1].weight.data[0, 0] = float("nan")  # as if a lone D step had diverged
+    t.d_step()
+    assert t.status is None and len(t.history) == 5  # reading history checks the weights ...
+    assert "discriminator's net.1.weight" in t.status and torch.isfinite(t.D.net[1].weight).all()
+
+
+def test_a_checkpoint_with_nan_weights_is_refused_and_changes_nothing():
+    t = make()
+    t.train(3)
+    sd = t.state_dict()
+    sd["generator"]["net.0.bias"][1] = float("nan")
+    before = [p.clone() for p in t.G.parameters()]
+    with pytest.raises(ValueError, match="generator has NaN or infinite values in net.0.bias.*earlier checkpoint"):
+        t.load_state_dict(sd)
+    assert all(torch.equal(a, b) for a, b in zip(before, t.G.parameters()))
