@@ -17,7 +17,6 @@ restores the last good state (``ganedu.snapshots``) and pauses with a message in
 from __future__ import annotations
 
 import copy
-import math
 import threading
 import time
 import warnings
@@ -181,11 +180,11 @@ class Trainer:
             self._steps.run(f"g:{loss_name}", lambda: self._g_update(loss_name))
             self._unchecked = True
 
-    def step(self, deadline: float | None = None) -> None:
+    def step(self) -> None:
         """Algorithm 1, one iteration: k D steps, one G step, one history row. Knobs are read once, here.
 
-        Past ``deadline`` (a ``time.perf_counter()`` value) or after ``request_stop()``, the remaining D steps are
-        skipped, so a large k cannot overrun a time budget; the row records the D steps taken.
+        Inside ``train()``, past its ``max_seconds`` or after ``request_stop()``, the remaining D steps are skipped,
+        so a large k cannot overrun a time budget by much; the row records the D steps taken.
         """
         with self._lock:
             if self._t0 is None:
@@ -194,7 +193,7 @@ class Trainer:
             self._lrs.apply(lr_d, lr_g)
             self._steps.ensure("d", self._d_update)  # capture it now, so a later k > 1 captures nothing
             d_steps = 1  # the last D step runs with the G step below
-            while d_steps < k and not self._cut_short(deadline):
+            while d_steps < k and not self._cut_short():
                 self._steps.run("d", self._d_update)
                 d_steps += 1
             self._steps.run(f"dg:{loss_name}", lambda: self._last_d_g_record(loss_name))
@@ -215,12 +214,12 @@ class Trainer:
         steps, max_seconds, callbacks = _check_run(steps, max_seconds, callbacks)
         self._stop.clear()
         self.status = None
-        deadline = None if max_seconds is None else time.perf_counter() + max_seconds
+        self._deadline = None if max_seconds is None else time.perf_counter() + max_seconds
         done = 0
         try:
-            while not self._cut_short(deadline) and (steps is None or done < steps):
+            while not self._cut_short() and (steps is None or done < steps):
                 adapt_threads()  # the CPU-thread policy (rate-limited by its owner, ganedu.config)
-                self.step(deadline)
+                self.step()
                 done += 1
                 for cb in callbacks:
                     cb(self)
@@ -228,10 +227,12 @@ class Trainer:
             self.flush()
             self._pause_clock()
             self._stop.clear()  # a stop request ends this run only
+            self._deadline = None
         return self.history
 
-    def _cut_short(self, deadline: float | None) -> bool:
-        return self._stop.is_set() or (deadline is not None and time.perf_counter() >= deadline)
+    def _cut_short(self) -> bool:
+        """Whether the running train() should end: a stop request, or its time budget spent."""
+        return self._stop.is_set() or (self._deadline is not None and time.perf_counter() >= self._deadline)
 
     def request_stop(self) -> None:
         """Ask a running ``train()`` to stop; it returns after the step in progress (any thread may call this)."""
@@ -294,6 +295,7 @@ class Trainer:
         self._elapsed = 0.0  # seconds of training before the current train() call
         self._t0: float | None = None
         self._stop = threading.Event()
+        self._deadline: float | None = None  # time.perf_counter() at which the running train() ends
         self._lock = threading.RLock()  # one step or flush at a time, whichever thread asks
         self.lock = self._lock  # public: hold it to read G and D consistently while another thread trains
 
@@ -485,7 +487,7 @@ def _check_run(steps, max_seconds, callbacks) -> tuple[int | None, float | None,
     if max_seconds is not None:
         if isinstance(max_seconds, bool) or not isinstance(max_seconds, (int, float)):
             raise TypeError(msg("bad_seconds", value=max_seconds))
-        if not (math.isfinite(max_seconds) and max_seconds > 0):
+        if not max_seconds > 0:  # NaN fails this too; inf means no time limit
             raise ValueError(msg("bad_seconds", value=max_seconds))
     if steps is None and max_seconds is None:
         steps = quick(1000, 20)
