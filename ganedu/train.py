@@ -215,7 +215,7 @@ class Trainer:
         self._stop.clear()
         self.status = None
         self._deadline = None if max_seconds is None else time.perf_counter() + max_seconds
-        done = 0
+        self._running, done = True, 0
         try:
             while not self._cut_short() and (steps is None or done < steps):
                 adapt_threads()  # the CPU-thread policy (rate-limited by its owner, ganedu.config)
@@ -227,11 +227,13 @@ class Trainer:
             self.flush()
             self._pause_clock()
             self._stop.clear()  # a stop request ends this run only
-            self._deadline = None
+            self._running, self._deadline = False, None
         return self.history
 
     def _cut_short(self) -> bool:
-        """Whether the running train() should end: a stop request, or its time budget spent."""
+        """Whether a running train() should end: a stop request, or its time budget spent."""
+        if not self._running:  # a step() called on its own always runs its k D steps
+            return False
         return self._stop.is_set() or (self._deadline is not None and time.perf_counter() >= self._deadline)
 
     def request_stop(self) -> None:
@@ -295,6 +297,7 @@ class Trainer:
         self._elapsed = 0.0  # seconds of training before the current train() call
         self._t0: float | None = None
         self._stop = threading.Event()
+        self._running = False  # inside train(): its stop request and time budget may cut a step short
         self._deadline: float | None = None  # time.perf_counter() at which the running train() ends
         self._lock = threading.RLock()  # one step or flush at a time, whichever thread asks
         self.lock = self._lock  # public: hold it to read G and D consistently while another thread trains

@@ -531,6 +531,9 @@ def test_a_stop_request_ends_a_long_step_between_discriminator_steps():
     assert t.step_count == 1 and t.history["k"] == [4]  # D step 3 asked, D step 4 goes with the G step
     t.train(1)  # the stop request ended that run only
     assert t.history["k"][-1] == K_MAX
+    t.request_stop()  # with no train() running, a step on its own is not cut short
+    t.step()
+    assert t.history["k"][-1] == K_MAX
 
 
 @pytest.mark.parametrize("bad", ["5", [1], True])
