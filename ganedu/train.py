@@ -254,23 +254,25 @@ class Trainer:
     ) -> None:
         cfg = _check_config(config or TrainConfig())
         self.config = cfg
+        self.k, self.lr_d, self.lr_g, self.loss = cfg.k, cfg.lr_d, cfg.lr_g, cfg.loss  # checked by the Knobs
+        data = _check_data(data)  # everything a learner passed is checked before anything moves or changes
+        labels = None if labels is None else _check_labels(labels, data)
+        self.latent_dim = _latent_dim(generator)
+        _check_batchnorm_batch(cfg.batch_size, generator, discriminator)
+
         self.device = pick_device(cfg.device)
         self.fast = (self.device.type in ("cuda", "cpu")) if cfg.fast is None else bool(cfg.fast)
         self.graphs = self.fast and self.device.type == "cuda"  # CUDA graphs need a CUDA device
-        _check_batchnorm_batch(cfg.batch_size, generator, discriminator)
         self.G = generator.to(self.device).train()
         self.D = discriminator.to(self.device).train()
         self.d_loss_fn = d_loss
         self.d_penalty = d_penalty  # added to D's loss: fn(critic, real, fake), critic(x) -> logits (B, 1)
         self._joint_d = not any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in discriminator.modules())
-        self.latent_dim = _latent_dim(generator)
+        self.data = data.to(self.device, torch.float32).contiguous()  # resident on the device: no DataLoader
         # class labels (N,) turn on conditional training: G(z, y) and D(x, y) (see ganedu.models' conditional pair)
-        self.labels = None if labels is None else _check_labels(labels, data).to(self.device)
+        self.labels = None if labels is None else labels.to(self.device)
         self.num_classes = 0 if self.labels is None else int(self.labels.max()) + 1
-        self.data = _check_data(data).to(self.device, torch.float32).contiguous()  # resident: no DataLoader
         _check_generator_fits(self.G, self.data, self.labels, self.latent_dim)
-
-        self.k, self.lr_d, self.lr_g, self.loss = cfg.k, cfg.lr_d, cfg.lr_g, cfg.loss  # checked by the Knobs
 
         seed = cfg.seed if cfg.seed is not None else int(torch.seed() % 2**63)
         self._gen = torch.Generator(device=self.device)
@@ -511,15 +513,15 @@ def _check_data(data) -> Tensor:
     return data
 
 
-def _check_labels(labels, data) -> Tensor:
-    """``labels`` as int64 (N,) class ids >= 0 matching ``data``; raises with what to do otherwise."""
-    n = data.shape[0] if isinstance(data, Tensor) and data.ndim > 0 else 0
+def _check_labels(labels, data: Tensor) -> Tensor:
+    """``labels`` as int64 (N,) class ids >= 0 matching ``data`` (N, ...); raises with what to do otherwise."""
+    n = data.shape[0]
     if not isinstance(labels, Tensor) or labels.dtype == torch.bool or labels.is_floating_point() \
             or labels.is_complex():
         raise ValueError(msg("train_bad_label_dtype", dtype=getattr(labels, "dtype", type(labels).__name__)))
     if tuple(labels.shape) != (n,):
         raise ValueError(msg("train_bad_label_shape", n=n, shape=tuple(labels.shape)))
-    if n and int(labels.min()) < 0:
+    if int(labels.min()) < 0:
         raise ValueError(msg("train_negative_label", value=int(labels.min())))
     return labels.detach().long()
 
