@@ -28,14 +28,14 @@ from torch import Tensor, nn
 
 from . import losses, models
 from .config import adapt_threads, pick_device, quick
-from .divergence import EXPLODING, exploding, first_nonfinite_row, loss_cause, weights_cause
+from .divergence import exploding, first_nonfinite_row, loss_cause, weights_cause
 from .fastpath import LearningRates, StepGraphs, adam
 from .knobs import K_MAX, Knob, check_k, check_loss, check_lr, check_positive_int
 from .messages import msg
 from .metrics_ring import MetricsRing
 from .snapshots import Snapshots, first_nonfinite, optimizer_tensors
 
-__all__ = ["COLUMNS", "EXPLODING", "K_MAX", "History", "TrainConfig", "Trainer", "every"]
+__all__ = ["COLUMNS", "K_MAX", "History", "TrainConfig", "Trainer", "every"]
 
 COLUMNS = ("step", "k", "lr_d", "lr_g", "loss", "d_loss", "g_loss", "d_real", "d_fake", "time")
 
