@@ -584,3 +584,19 @@ def test_a_checkpoint_with_nan_weights_is_refused_and_changes_nothing():
     with pytest.raises(ValueError, match="generator has NaN or infinite values in net.0.bias.*earlier checkpoint"):
         t.load_state_dict(sd)
     assert all(torch.equal(a, b) for a, b in zip(before, t.G.parameters()))
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="CUDA graphs need a CUDA GPU")
+def test_cuda_graphs_are_captured_once_and_compute_the_eager_update():
+    eager, fast = make(device="cuda", fast=False), make(device="cuda", fast=True, tf32=False)
+    assert fast.graphs and fast.captured_graphs == 0
+    eager.train(10)
+    fast.train(10)
+    assert fast.captured_graphs == 2  # one D step; last D step + G step + record for the loss in use
+    assert eager.history["g_loss"] == pytest.approx(fast.history["g_loss"], abs=1e-4)
+    fast.k, fast.lr_d = 3, 1e-4
+    fast.train(3)
+    assert fast.captured_graphs == 2 and fast.history["k"][-3:] == [3, 3, 3]  # knobs turn without a re-capture
+    sd = fast.state_dict()
+    fast.train(3)
+    assert sd["step"] == 13 and adam_steps(fast.opt_d) == {10 + 3 * 6}
