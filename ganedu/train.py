@@ -38,6 +38,7 @@ from .snapshots import Snapshots, first_nonfinite, optimizer_tensors
 __all__ = ["COLUMNS", "K_MAX", "History", "TrainConfig", "Trainer", "every"]
 
 COLUMNS = ("step", "k", "lr_d", "lr_g", "loss", "d_loss", "g_loss", "d_real", "d_fake", "time")
+OVERRUN_S = 1.0  # a step may finish this long past train()'s budget or a stop request; beyond, its D steps are cut
 
 
 @dataclass(frozen=True)
@@ -183,8 +184,9 @@ class Trainer:
     def step(self) -> None:
         """Algorithm 1, one iteration: k D steps, one G step, one history row. Knobs are read once, here.
 
-        Inside ``train()``, past its ``max_seconds`` or after ``request_stop()``, the remaining D steps are skipped,
-        so a large k cannot overrun a time budget by much; the row records the D steps taken.
+        Inside ``train()``, past its ``max_seconds`` or after ``request_stop()``, the remaining D steps are skipped
+        if they would take more than ``OVERRUN_S`` longer, so a large k cannot overrun a time budget (or a Pause) by
+        much; the row then records the D steps taken.
         """
         with self._lock:
             if self._t0 is None:
@@ -192,8 +194,8 @@ class Trainer:
             k, lr_d, lr_g, loss_name = self._k, self._lr_d, self._lr_g, self._loss
             self._lrs.apply(lr_d, lr_g)
             self._steps.ensure("d", self._d_update)  # capture it now, so a later k > 1 captures nothing
-            d_steps = 1  # the last D step runs with the G step below
-            while d_steps < k and not self._cut_short():
+            d_steps, started = 1, time.perf_counter()  # the last D step runs with the G step below
+            while d_steps < k and not self._skip_rest(d_done=d_steps - 1, d_left=k - d_steps, since=started):
                 self._steps.run("d", self._d_update)
                 d_steps += 1
             self._steps.run(f"dg:{loss_name}", lambda: self._last_d_g_record(loss_name))
@@ -235,6 +237,14 @@ class Trainer:
         if not self._running:  # a step() called on its own always runs its k D steps
             return False
         return self._stop.is_set() or (self._deadline is not None and time.perf_counter() >= self._deadline)
+
+    def _skip_rest(self, d_done: int, d_left: int, since: float) -> bool:
+        """Whether a step should skip its ``d_left`` remaining D steps: train() must end and, at the pace of the
+        ``d_done`` ones run since ``since``, they would take longer than ``OVERRUN_S``."""
+        if not self._cut_short():
+            return False
+        seconds_per_d = (time.perf_counter() - since) / max(d_done, 1)
+        return d_left * seconds_per_d > OVERRUN_S
 
     def request_stop(self) -> None:
         """Ask a running ``train()`` to stop; it returns after the step in progress (any thread may call this)."""

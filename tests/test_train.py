@@ -514,12 +514,15 @@ def test_the_time_budget_cuts_the_discriminator_steps_of_a_step(monkeypatch):
     assert t.history["k"][-1] == 50
 
 
-def test_a_stop_request_ends_a_long_step_between_discriminator_steps():
+def test_a_stop_request_cuts_a_long_step_but_not_a_short_one(monkeypatch):
     from ganedu.losses import d_loss_bce
 
+    clock = {"t": 0.0, "per_d": 1.0}  # a fake clock: each D update takes per_d "seconds"
+    monkeypatch.setattr(train_module, "time", SimpleNamespace(perf_counter=lambda: clock["t"]))
     calls = {"n": 0}
 
     def stopping(real, fake):
+        clock["t"] += clock["per_d"]
         calls["n"] += 1
         if calls["n"] == 3:
             t.request_stop()
@@ -528,12 +531,15 @@ def test_a_stop_request_ends_a_long_step_between_discriminator_steps():
     G, D = tiny_pair()
     t = Trainer(G, D, points(), TrainConfig(device="cpu", batch_size=16, k=K_MAX), d_loss=stopping)
     t.train(5)
-    assert t.step_count == 1 and t.history["k"] == [4]  # D step 3 asked, D step 4 goes with the G step
+    assert t.step_count == 1 and t.history["k"] == [4]  # D step 3 asked; 96 s more would be too long
     t.train(1)  # the stop request ended that run only
     assert t.history["k"][-1] == K_MAX
     t.request_stop()  # with no train() running, a step on its own is not cut short
     t.step()
     assert t.history["k"][-1] == K_MAX
+    calls["n"], clock["per_d"] = 0, 0.001  # the rest of the step takes 0.1 s: it finishes with its k
+    t.train(5)
+    assert t.step_count == 4 and t.history["k"][-1] == K_MAX
 
 
 @pytest.mark.parametrize("bad", ["5", [1], True])
