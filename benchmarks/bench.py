@@ -52,12 +52,12 @@ def speed(args, images, device) -> dict:
             t = Trainer(G, D, images, TrainConfig(batch_size=bs, device=str(device), fast=fast, tf32=bool(args.tf32)))
             r = lesson_speed.trainer_rate(t, warmup=args.warmup, steps=args.steps, windows=args.windows)
             if fast and device.type == "cuda":  # knobs stay live on the graph path: turn them, no re-capture
-                graphs = len(t._graph_cache)
+                graphs = t.captured_graphs
                 t.k, t.lr_d = 3, 1e-4
                 t.train(5)
                 t.k, t.lr_d = 1, 2e-4
                 t.train(5)
-                assert len(t._graph_cache) == graphs and t.history["k"][-10:] == [3] * 5 + [1] * 5
+                assert t.captured_graphs == graphs and t.history["k"][-10:] == [3] * 5 + [1] * 5
             row[label] = r.median
             print(f"{args.model} B={bs:<4} {label:<17} {r}   x{r.median / c.median:.1f} vs classic")
         out[bs] = row

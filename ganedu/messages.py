@@ -496,6 +496,65 @@ EN: dict[str, str] = {
     "model_bad_endpoints": "z0 and z1 must be two vectors of the same length, got shapes {a} and {b}",
     "model_bad_path_steps": "steps must be a whole number >= 2 (both endpoints), got {value!r}",
     "model_bad_role": "role must be 'generator' or 'discriminator', got {value!r}",
+    # --- trainer (ganedu.train): inputs, limits, divergence ---
+    "train_bad_column": "history has no column {column!r}; columns are {columns}",
+    "train_k_too_big": (
+        "k (discriminator steps per generator step) must be at most {k_max}, got {value!r}: one step would run "
+        "{value} D updates; use a value between 1 and {k_max}"
+    ),
+    "train_bad_config": "config must be a ganedu.train.TrainConfig, e.g. TrainConfig(batch_size=64), got a {value}",
+    "train_bad_betas": "betas must be two numbers in [0, 1) such as (0.5, 0.999), got {value!r}",
+    "train_bad_seed": "seed must be a whole number >= 0 (or None for fresh randomness), got {value!r}",
+    "train_bad_callbacks": (
+        "callbacks must be a list of functions trainer -> None, e.g. callbacks=[ge.train.every(10, show)], "
+        "got {value!r}"
+    ),
+    "train_bad_data": "data must be a tensor of shape (N, ...) with N >= 1 samples, e.g. ge.mnist()[0]",
+    "train_bad_dtype": (
+        "data has dtype {dtype}, but the trainer needs floating-point samples in [-1, 1]: scale it first, e.g. "
+        "x.float() / 127.5 - 1 for 0..255 images"
+    ),
+    "train_data_nonfinite": "data contains NaN or infinite values: remove or replace them before training",
+    "train_bad_range": (
+        "data has values from {lo:.3g} to {hi:.3g}, but the generator ends in tanh and can only make [-1, 1]: "
+        "rescale, e.g. x / 127.5 - 1 for 0..255 images, 2 * x - 1 for [0, 1] images"
+    ),
+    "train_shape_mismatch": (
+        "the generator makes samples of shape {g_shape}, but the data's samples have shape {d_shape}: build the "
+        "generator for this data (e.g. out_shape={d_shape}) or pass the data it was made for"
+    ),
+    "train_no_latent_dim": (
+        "the generator needs a whole-number attribute latent_dim >= 1 (the size of its noise z), got {value!r}: "
+        "use a ganedu.models generator or set self.latent_dim in yours"
+    ),
+    "train_batchnorm_batch": (
+        "batch_size {batch_size} is too small: the {net} uses BatchNorm, which needs at least 2 samples per batch; "
+        "use batch_size >= 2 (64 is usual)"
+    ),
+    "train_bad_label_dtype": (
+        "labels must be a tensor of whole-number class ids (0, 1, 2, ...), got {dtype}: e.g. ge.mnist()[1] or "
+        "torch.tensor(ids).long()"
+    ),
+    "train_bad_label_shape": "labels must have shape ({n},) to match data (one class id per sample), got {shape}",
+    "train_negative_label": "labels must be class ids >= 0, found {value}",
+    "train_exploding": (
+        "{net} loss {value:.3g} at step {step}: the learning rates are too high (lr_d = {lr_d:g}, lr_g = {lr_g:g}); "
+        "try about 10x smaller, e.g. trainer.{knob} = {smaller:.1e}"
+    ),
+    "train_nonfinite_net": (
+        "Training paused at step {step}: the {net}'s {what} became NaN or infinite, so its weights diverged. The "
+        "weights were restored to step {restored}. Try a smaller learning rate (e.g. trainer.{knob} = {smaller:.1e}), "
+        "then continue."
+    ),
+    "train_nonfinite_state": (
+        "Training paused at step {step}: the {net}'s {tensor} holds NaN or infinite values (a weight or a BatchNorm "
+        "statistic). The weights were restored to step {restored}. Try smaller learning rates (lr_d / lr_g), "
+        "then continue."
+    ),
+    "train_load_nonfinite": (
+        "this checkpoint's {net} has NaN or infinite values in {tensor}: it was saved after training diverged; "
+        "load an earlier checkpoint instead"
+    ),
 }
 
 TABLES: dict[str, dict[str, str]] = {"en": EN}

@@ -332,7 +332,7 @@ def sample(generator: nn.Module, n: int, seed: int = SAMPLE_SEED, labels: Tensor
     """
     device = next(generator.parameters()).device
     z = torch.randn(n, generator.latent_dim, generator=torch.Generator().manual_seed(seed))
-    conditional = isinstance(generator, ConditionalGenerator)
+    conditional = labels is not None or isinstance(generator, ConditionalGenerator)  # labels given: G(z, y)
     if conditional and labels is None:
         labels = torch.arange(n) % generator.num_classes
     chunks = []

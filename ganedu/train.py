@@ -7,31 +7,38 @@ its start, so a change shows in ``history`` at the next step.
 Two paths compute the same update:
 - eager: float learning rates, PyTorch's default Adam;
 - fast (default on CUDA and the CPU): learning rates live in device tensors updated in place, fused Adam, and on
-  CUDA one captured graph for a D step and one per generator loss for (last D step + G step + metrics record); a step
-  replays the D graph k - 1 times, then that one, so no knob ever forces a re-capture. Metrics stay on the
-  device and are read back every ``sync_every`` steps, not every step.
+  CUDA captured graphs of the step functions (``ganedu.fastpath``). Metrics stay on the device and are read back
+  every ``sync_every`` steps, not every step (``ganedu.metrics_ring``).
 On the CPU, ``fast=True`` runs the same step functions without graph capture; ``tests/test_train.py`` checks that
-it computes the same losses as the eager path.
+it computes the same losses as the eager path. At every read-back the run is checked: a non-finite loss or weight
+restores the last good state (``ganedu.snapshots``) and pauses with a message in ``status``.
 """
 
 from __future__ import annotations
 
 import copy
-import math
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 
 import torch
 from torch import Tensor, nn
 
-from . import losses
-from .config import pick_device, quick
+from . import losses, models
+from .config import adapt_threads, pick_device, quick
+from .divergence import exploding, first_nonfinite_row, loss_cause, weights_cause
+from .fastpath import LearningRates, StepGraphs, adam
+from .knobs import K_MAX, Knob, check_k, check_loss, check_lr, check_positive_int
 from .messages import msg
+from .metrics_ring import MetricsRing
+from .snapshots import Snapshots, first_nonfinite, optimizer_tensors
+
+__all__ = ["COLUMNS", "K_MAX", "History", "TrainConfig", "Trainer", "every"]
 
 COLUMNS = ("step", "k", "lr_d", "lr_g", "loss", "d_loss", "g_loss", "d_real", "d_fake", "time")
-_STATS = 4  # device-side metrics per step: d_loss, d_real, d_fake (last D step), g_loss
+OVERRUN_S = 1.0  # a step may finish this long past train()'s budget or a stop request; beyond, its D steps are cut
 
 
 @dataclass(frozen=True)
@@ -65,7 +72,7 @@ class History:
     def __getitem__(self, column: str) -> list:
         """One column as a list, e.g. ``history["g_loss"]``."""
         if column not in COLUMNS:
-            raise KeyError(f"history has no column {column!r}; columns are {', '.join(COLUMNS)}")
+            raise KeyError(msg("train_bad_column", column=column, columns=", ".join(COLUMNS)))
         return [r[column] for r in self.rows]
 
     def last(self) -> dict | None:
@@ -86,36 +93,8 @@ class History:
 
 def every(n: int, fn: Callable[[Trainer], None]) -> Callable[[Trainer], None]:
     """A callback that calls ``fn(trainer)`` every ``n`` steps."""
-    _check_positive_int("n", n)
+    check_positive_int("n", n)
     return lambda trainer: fn(trainer) if trainer.step_count % n == 0 else None
-
-
-def _check_positive_int(name: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(msg("bad_steps", name=name, value=value))
-    return value
-
-
-def _check_lr(name: str, value) -> float:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        v = float("nan")
-    if isinstance(value, bool) or not (math.isfinite(v) and v > 0):
-        raise ValueError(msg("bad_lr", name=name, value=value))
-    return v
-
-
-def _check_k(value) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(msg("bad_k", value=value))
-    return value
-
-
-def _check_loss(value) -> str:
-    if value not in losses.G_LOSSES:
-        raise ValueError(msg("bad_loss", value=value, choices=", ".join(losses.G_LOSSES)))
-    return value
 
 
 class Trainer:
@@ -125,123 +104,12 @@ class Trainer:
     (WGAN-GP, R1); ``labels`` (N,) makes the run conditional. A GAN variant changes these, never the loop.
     """
 
-    def __init__(
-        self,
-        generator: nn.Module,
-        discriminator: nn.Module,
-        data: Tensor,
-        config: TrainConfig | None = None,
-        *,
-        d_loss: Callable[[Tensor, Tensor], Tensor] = losses.d_loss_bce,
-        d_penalty: Callable[[Callable[[Tensor], Tensor], Tensor, Tensor], Tensor] | None = None,
-        labels: Tensor | None = None,
-    ) -> None:
-        cfg = config or TrainConfig()
-        if not isinstance(data, Tensor) or data.ndim < 2 or data.shape[0] == 0:
-            raise ValueError("data must be a tensor of shape (N, ...) with N >= 1 samples, e.g. ge.mnist()[0]")
-        _check_positive_int("batch_size", cfg.batch_size)
-        _check_positive_int("sync_every", cfg.sync_every)
-        _check_positive_int("snapshot_every", cfg.snapshot_every)
-        self.config = cfg
-        self.device = pick_device(cfg.device)
-        self.fast = (self.device.type in ("cuda", "cpu")) if cfg.fast is None else bool(cfg.fast)
-        self.graphs = self.fast and self.device.type == "cuda"  # CUDA graphs need a CUDA device
-        self.G = generator.to(self.device).train()
-        self.D = discriminator.to(self.device).train()
-        self.d_loss_fn = d_loss
-        self.d_penalty = d_penalty  # added to D's loss: fn(critic, real, fake), critic(x) -> logits (B, 1)
-        self._joint_d = not any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in discriminator.modules())
-        self.latent_dim = int(generator.latent_dim)
-        self.data = data.detach().to(self.device, torch.float32).contiguous()  # resident: no DataLoader, no PIL
-        # class labels (N,) turn on conditional training: G(z, y) and D(x, y) (see ganedu.models' conditional pair)
-        self.labels = None if labels is None else labels.detach().to(self.device, torch.long)
-        if self.labels is not None and self.labels.shape != (self.data.shape[0],):
-            raise ValueError(f"labels must have shape ({self.data.shape[0]},) to match data, got {tuple(labels.shape)}")
-        self.num_classes = 0 if self.labels is None else int(self.labels.max()) + 1
+    k = Knob(check_k)  # discriminator steps per generator step, 1..K_MAX
+    lr_d = Knob(check_lr("lr_d"))  # discriminator learning rate (> 0)
+    lr_g = Knob(check_lr("lr_g"))  # generator learning rate (> 0)
+    loss = Knob(check_loss)  # generator loss name, a key of losses.G_LOSSES
 
-        # knobs: validated here, read once per step()
-        self._k = _check_k(cfg.k)
-        self._lr_d = _check_lr("lr_d", cfg.lr_d)
-        self._lr_g = _check_lr("lr_g", cfg.lr_g)
-        self._loss = _check_loss(cfg.loss)
-
-        seed = cfg.seed if cfg.seed is not None else int(torch.seed() % 2**63)
-        self._gen = torch.Generator(device=self.device)
-        self._gen.manual_seed(seed)
-        # fixed noise from a CPU generator, so the grid shows the same z on every device
-        cpu_gen = torch.Generator().manual_seed(seed + 1)
-        self.fixed_noise = torch.randn(cfg.n_samples, self.latent_dim, generator=cpu_gen).to(self.device)
-        self.fixed_labels = torch.arange(cfg.n_samples, device=self.device) % max(self.num_classes, 1)
-
-        self.opt_d = self._adam(self.D, self._lr_d)
-        self.opt_g = self._adam(self.G, self._lr_g)
-        self._applied = (self._lr_d, self._lr_g)  # learning rates currently inside the optimizers
-
-        # device-side metrics: static outputs of the step functions and a ring of unread rows
-        self._dstat = torch.zeros(3, device=self.device)  # d_loss, d_real, d_fake of the latest D step
-        self._gstat = torch.zeros(1, device=self.device)  # g_loss of the latest G step
-        self._buf = torch.zeros(cfg.sync_every, _STATS, device=self.device)
-        self._slot = torch.zeros(1, dtype=torch.long, device=self.device)
-        self._pending: list[dict] = []  # host halves of rows whose numbers are still on the device
-        self._graph_cache: dict[str, torch.cuda.CUDAGraph] = {}
-
-        self._history = History()
-        self.step_count = 0
-        self.status: str | None = None  # set when training had to stop (non-finite loss)
-        self._elapsed = 0.0  # seconds of training before the current train() call
-        self._t0: float | None = None
-        self._stop = threading.Event()
-        self._lock = threading.RLock()  # one step or flush at a time, whichever thread asks
-        self.lock = self._lock  # public: hold it to read G and D consistently while another thread trains
-        self._initial = self._snapshot()  # for reset()
-        self._good = self._initial
-        self._good_step = 0
-
-    # ----- knobs -------------------------------------------------------------------------------------------------
-    @property
-    def k(self) -> int:
-        """Discriminator steps per generator step (>= 1)."""
-        return self._k
-
-    @k.setter
-    def k(self, value: int) -> None:
-        self._k = _check_k(value)
-
-    @property
-    def lr_d(self) -> float:
-        """Discriminator learning rate (> 0)."""
-        return self._lr_d
-
-    @lr_d.setter
-    def lr_d(self, value: float) -> None:
-        self._lr_d = _check_lr("lr_d", value)
-
-    @property
-    def lr_g(self) -> float:
-        """Generator learning rate (> 0)."""
-        return self._lr_g
-
-    @lr_g.setter
-    def lr_g(self, value: float) -> None:
-        self._lr_g = _check_lr("lr_g", value)
-
-    @property
-    def loss(self) -> str:
-        """Generator loss name: "nonsaturating" or "minimax"."""
-        return self._loss
-
-    @loss.setter
-    def loss(self, value: str) -> None:
-        self._loss = _check_loss(value)
-
-    # ----- the two players -----------------------------------------------------------------------------------------
-    def _adam(self, net: nn.Module, lr: float) -> torch.optim.Adam:
-        params = [p for p in net.parameters() if p.requires_grad]
-        if self.fast:  # tensor lr: changed in place with fill_, read by the captured kernels
-            return torch.optim.Adam(params, lr=torch.tensor(lr, device=self.device), betas=self.config.betas,
-                                    fused=True, capturable=self.graphs)
-        return torch.optim.Adam(params, lr=lr, betas=self.config.betas)
-
+    # ----- Algorithm 1 -----------------------------------------------------------------------------------------------
     def _batch(self) -> tuple[Tensor, Tensor | None]:
         """A minibatch of real samples (B, ...) and their labels (B,) or None, drawn with replacement on the device."""
         idx = torch.randint(0, self.data.shape[0], (self.config.batch_size,), device=self.device,
@@ -254,9 +122,7 @@ class Trainer:
 
     def _fake_labels(self) -> Tensor | None:
         """Labels to ask a conditional G for: drawn from the data's own labels, so class frequencies match."""
-        if self.labels is None:
-            return None
-        return self._batch()[1]
+        return None if self.labels is None else self._batch()[1]
 
     def _g(self, z: Tensor, y: Tensor | None) -> Tensor:
         return self.G(z) if y is None else self.G(z, y)
@@ -281,8 +147,7 @@ class Trainer:
             loss = loss + self.d_penalty(lambda x: self._d(x, y_real), real, fake)
         loss.backward()
         self.opt_d.step()
-        self._dstat.copy_(torch.stack([loss.detach(), losses.d_of(real_logits.detach()),
-                                       losses.d_of(fake_logits.detach())]))
+        self._ring.set_d(loss, real_logits, fake_logits, fake)
 
     def _g_update(self, loss_name: str) -> None:
         """One G step: descend the generator loss on fresh noise; D's weights get no gradient."""
@@ -293,153 +158,54 @@ class Trainer:
         loss.backward()
         self.D.requires_grad_(True)
         self.opt_g.step()
-        self._gstat.copy_(loss.detach().view(1))
-
-    def _record_update(self) -> None:
-        """Append (d_loss, d_real, d_fake, g_loss) to the device ring; no host sync."""
-        row = torch.cat([self._dstat, self._gstat]).view(1, _STATS)
-        self._buf.index_copy_(0, self._slot, row)
-        self._slot.add_(1)
+        self._ring.set_g(loss)
 
     def _last_d_g_record(self, loss_name: str) -> None:
         """The last D step, the G step and the metrics record: one graph, so k = 1 costs one replay per step."""
         self._d_update()
         self._g_update(loss_name)
-        self._record_update()
-
-    def _run(self, name: str, fn: Callable[[], None]) -> None:
-        """Run a step function: eagerly, or by replaying its CUDA graph (captured on first use)."""
-        if not self.graphs:
-            fn()
-            return
-        graph = self._graph_cache.get(name)
-        if graph is None:
-            graph = self._capture(name, fn)
-        graph.replay()
-
-    def _capture(self, name: str, fn: Callable[[], None]) -> torch.cuda.CUDAGraph:
-        """Warm up ``fn`` on a side stream, undo the warm-up, then capture it as a CUDA graph."""
-        saved, rng = self._snapshot(), self._gen.get_state()
-        side = torch.cuda.Stream()
-        side.wait_stream(torch.cuda.current_stream())
-        with torch.cuda.stream(side):
-            for _ in range(3):  # builds optimizer state and cuBLAS workspaces outside the capture
-                fn()
-        torch.cuda.current_stream().wait_stream(side)
-        self._restore(saved)  # warm-up steps must not count as training
-        self._gen.set_state(rng)
-        graph = torch.cuda.CUDAGraph()
-        graph.register_generator_state(self._gen)
-        tf32 = torch.backends.cuda.matmul.allow_tf32
-        torch.backends.cuda.matmul.allow_tf32 = bool(self.config.tf32)  # baked into the captured kernels only
-        try:
-            with torch.cuda.graph(graph):
-                fn()
-        finally:
-            torch.backends.cuda.matmul.allow_tf32 = tf32
-        self._graph_cache[name] = graph
-        return graph
+        self._ring.record()
 
     def d_step(self) -> None:
         """One discriminator update (public so a lesson can step D alone)."""
         with self._lock:
-            self._apply_lrs(self._lr_d, self._lr_g)
-            self._run("d", self._d_update)
+            self._lrs.apply(self._lr_d, self._lr_g)
+            self._steps.run("d", self._d_update)
+            self._unchecked = True
 
     def g_step(self) -> None:
         """One generator update with the current loss (public so a lesson can step G alone)."""
         with self._lock:
-            self._apply_lrs(self._lr_d, self._lr_g)
+            self._lrs.apply(self._lr_d, self._lr_g)
             loss_name = self._loss
-            self._run(f"g:{loss_name}", lambda: self._g_update(loss_name))
-
-    def _apply_lrs(self, lr_d: float, lr_g: float) -> None:
-        """Move changed learning rates into the optimizers: in place for tensors, so graphs stay valid."""
-        if (lr_d, lr_g) == self._applied:
-            return
-        for opt, lr in ((self.opt_d, lr_d), (self.opt_g, lr_g)):
-            for group in opt.param_groups:
-                if isinstance(group["lr"], Tensor):
-                    group["lr"].fill_(lr)
-                else:
-                    group["lr"] = lr
-        self._applied = (lr_d, lr_g)
+            self._steps.run(f"g:{loss_name}", lambda: self._g_update(loss_name))
+            self._unchecked = True
 
     def step(self) -> None:
-        """Algorithm 1, one iteration: k D steps, one G step, one history row. Knobs are read once, here."""
+        """Algorithm 1, one iteration: k D steps, one G step, one history row. Knobs are read once, here.
+
+        Inside ``train()``, past its ``max_seconds`` or after ``request_stop()``, the remaining D steps are skipped
+        if they would take more than ``OVERRUN_S`` longer, so a large k cannot overrun a time budget (or a Pause) by
+        much; the row then records the D steps taken.
+        """
         with self._lock:
             if self._t0 is None:
                 self._t0 = time.perf_counter() - self._elapsed
             k, lr_d, lr_g, loss_name = self._k, self._lr_d, self._lr_g, self._loss
-            self._apply_lrs(lr_d, lr_g)
-            if self.graphs and "d" not in self._graph_cache:  # capture it now, so a later k > 1 captures nothing
-                self._capture("d", self._d_update)
-            for _ in range(k - 1):
-                self._run("d", self._d_update)
-            self._run(f"dg:{loss_name}", lambda: self._last_d_g_record(loss_name))
+            self._lrs.apply(lr_d, lr_g)
+            self._steps.ensure("d", self._d_update)  # capture it now, so a later k > 1 captures nothing
+            d_steps, started = 1, time.perf_counter()  # the last D step runs with the G step below
+            while d_steps < k and not self._skip_rest(d_done=d_steps - 1, d_left=k - d_steps, since=started):
+                self._steps.run("d", self._d_update)
+                d_steps += 1
+            self._steps.run(f"dg:{loss_name}", lambda: self._last_d_g_record(loss_name))
             self.step_count += 1
-            self._pending.append({"step": self.step_count, "k": k, "lr_d": lr_d, "lr_g": lr_g, "loss": loss_name,
-                                  "time": time.perf_counter() - self._t0})
+            self._unchecked = True
+            self._pending.append({"step": self.step_count, "k": d_steps, "lr_d": lr_d, "lr_g": lr_g,
+                                  "loss": loss_name, "time": time.perf_counter() - self._t0})
             if len(self._pending) >= self.config.sync_every:
                 self.flush()
 
-    # ----- metrics, divergence, snapshots --------------------------------------------------------------------------
-    def flush(self) -> None:
-        """Read pending metrics back from the device (one sync), check them, keep or restore a snapshot."""
-        with self._lock:
-            if not self._pending:
-                return
-            n = len(self._pending)
-            values = self._buf[:n].tolist()  # the only host sync of the fast path
-            self._slot.zero_()
-            pending, self._pending = self._pending, []
-            for host, (d_loss, d_real, d_fake, g_loss) in zip(pending, values):
-                host.update(d_loss=d_loss, g_loss=g_loss, d_real=d_real, d_fake=d_fake)
-            bad = next((r for r in pending if not (math.isfinite(r["d_loss"]) and math.isfinite(r["g_loss"]))), None)
-            if bad is not None:
-                self._diverged(bad, pending)
-                return
-            self._history.rows.extend(pending)
-            if self.step_count - self._good_step >= self.config.snapshot_every:
-                self._good, self._good_step = self._snapshot(), self.step_count
-
-    def _diverged(self, bad: dict, pending: list[dict]) -> None:
-        which = "discriminator" if not math.isfinite(bad["d_loss"]) else "generator"
-        value = bad["d_loss"] if which == "discriminator" else bad["g_loss"]
-        self._history.rows.extend(r for r in pending if r["step"] < bad["step"])
-        self._restore(self._good)
-        self.status = msg("nonfinite", step=bad["step"], which=which, value=value, restored=self._good_step)
-        # the restored weights are those of step _good_step: drop the rows after it, so history matches the model
-        self._history.rows = [r for r in self._history.rows if r["step"] <= self._good_step]
-        self.step_count = self._good_step
-        self._stop.set()
-
-    def _state_tensors(self) -> dict[str, Tensor]:
-        """Every tensor that training changes, by a stable name (net entries, then optimizer state)."""
-        out = {"slot": self._slot}  # the metrics ring index: a capture's warm-up must not move it
-        out.update({f"G.{k}": v for k, v in self.G.state_dict().items()})
-        out.update({f"D.{k}": v for k, v in self.D.state_dict().items()})
-        for o, opt in (("opt_g", self.opt_g), ("opt_d", self.opt_d)):
-            params = [p for group in opt.param_groups for p in group["params"]]
-            for i, p in enumerate(params):
-                for name, v in opt.state.get(p, {}).items():
-                    if isinstance(v, Tensor):
-                        out[f"{o}.{i}.{name}"] = v
-        return out
-
-    def _snapshot(self) -> dict[str, Tensor]:
-        return {name: t.detach().clone() for name, t in self._state_tensors().items()}
-
-    def _restore(self, snap: dict[str, Tensor]) -> None:
-        """Copy a snapshot back in place (graphs keep their tensor addresses). Missing optimizer state -> zeros."""
-        with torch.no_grad():
-            for name, dst in self._state_tensors().items():
-                if name in snap:
-                    dst.copy_(snap[name])
-                else:
-                    dst.zero_()  # optimizer state born after the snapshot: fresh Adam state is all zeros
-
-    # ----- running ---------------------------------------------------------------------------------------------------
     def train(
         self,
         steps: int | None = None,
@@ -447,22 +213,14 @@ class Trainer:
         callbacks: Iterable[Callable[[Trainer], None]] = (),
     ) -> History:
         """Run ``step()`` until ``steps`` more steps, ``max_seconds`` of training, or ``request_stop()``."""
-        if steps is not None:
-            _check_positive_int("steps", steps)
-        if max_seconds is not None and not (float(max_seconds) > 0):
-            raise ValueError(msg("bad_seconds", value=max_seconds))
-        if steps is None and max_seconds is None:
-            steps = quick(1000, 20)
-        callbacks = list(callbacks)
+        steps, max_seconds, callbacks = _check_run(steps, max_seconds, callbacks)
         self._stop.clear()
         self.status = None
-        start, done = time.perf_counter(), 0
+        self._deadline = None if max_seconds is None else time.perf_counter() + max_seconds
+        self._running, done = True, 0
         try:
-            while not self._stop.is_set():
-                if steps is not None and done >= steps:
-                    break
-                if max_seconds is not None and time.perf_counter() - start >= max_seconds:
-                    break
+            while not self._cut_short() and (steps is None or done < steps):
+                adapt_threads()  # the CPU-thread policy (rate-limited by its owner, ganedu.config)
                 self.step()
                 done += 1
                 for cb in callbacks:
@@ -470,17 +228,150 @@ class Trainer:
         finally:
             self.flush()
             self._pause_clock()
+            self._stop.clear()  # a stop request ends this run only
+            self._running, self._deadline = False, None
         return self.history
 
-    def _pause_clock(self) -> None:
-        if self._t0 is not None:
-            self._elapsed = time.perf_counter() - self._t0
-            self._t0 = None
+    def _cut_short(self) -> bool:
+        """Whether a running train() should end: a stop request, or its time budget spent."""
+        if not self._running:  # a step() called on its own always runs its k D steps
+            return False
+        return self._stop.is_set() or (self._deadline is not None and time.perf_counter() >= self._deadline)
+
+    def _skip_rest(self, d_done: int, d_left: int, since: float) -> bool:
+        """Whether a step should skip its ``d_left`` remaining D steps: train() must end and, at the pace of the
+        ``d_done`` ones run since ``since``, they would take longer than ``OVERRUN_S``."""
+        if not self._cut_short():
+            return False
+        seconds_per_d = (time.perf_counter() - since) / max(d_done, 1)
+        return d_left * seconds_per_d > OVERRUN_S
 
     def request_stop(self) -> None:
         """Ask a running ``train()`` to stop; it returns after the step in progress (any thread may call this)."""
         self._stop.set()
 
+    # ----- setting up -------------------------------------------------------------------------------------------------
+    def __init__(
+        self,
+        generator: nn.Module,
+        discriminator: nn.Module,
+        data: Tensor,
+        config: TrainConfig | None = None,
+        *,
+        d_loss: Callable[[Tensor, Tensor], Tensor] = losses.d_loss_bce,
+        d_penalty: Callable[[Callable[[Tensor], Tensor], Tensor, Tensor], Tensor] | None = None,
+        labels: Tensor | None = None,
+    ) -> None:
+        cfg = _check_config(config or TrainConfig())
+        self.config = cfg
+        self.k, self.lr_d, self.lr_g, self.loss = cfg.k, cfg.lr_d, cfg.lr_g, cfg.loss  # checked by the Knobs
+        data = _check_data(data)  # everything a learner passed is checked before anything moves or changes
+        labels = None if labels is None else _check_labels(labels, data)
+        self.latent_dim = _latent_dim(generator)
+        _check_batchnorm_batch(cfg.batch_size, generator, discriminator)
+
+        self.device = pick_device(cfg.device)
+        self.fast = (self.device.type in ("cuda", "cpu")) if cfg.fast is None else bool(cfg.fast)
+        self.graphs = self.fast and self.device.type == "cuda"  # CUDA graphs need a CUDA device
+        self.G = generator.to(self.device).train()
+        self.D = discriminator.to(self.device).train()
+        self.d_loss_fn = d_loss
+        self.d_penalty = d_penalty  # added to D's loss: fn(critic, real, fake), critic(x) -> logits (B, 1)
+        self._joint_d = not any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in discriminator.modules())
+        self.data = data.to(self.device, torch.float32).contiguous()  # resident on the device: no DataLoader
+        # class labels (N,) turn on conditional training: G(z, y) and D(x, y) (see ganedu.models' conditional pair)
+        self.labels = None if labels is None else labels.to(self.device)
+        self.num_classes = 0 if self.labels is None else int(self.labels.max()) + 1
+        _check_generator_fits(self.G, self.data, self.labels, self.latent_dim)
+
+        seed = cfg.seed if cfg.seed is not None else int(torch.seed() % 2**63)
+        self._gen = torch.Generator(device=self.device)
+        self._gen.manual_seed(seed)
+        # fixed noise from a CPU generator, so the grid shows the same z on every device
+        cpu_gen = torch.Generator().manual_seed(seed + 1)
+        self.fixed_noise = torch.randn(cfg.n_samples, self.latent_dim, generator=cpu_gen).to(self.device)
+        self.fixed_labels = torch.arange(cfg.n_samples, device=self.device) % max(self.num_classes, 1)
+
+        self.opt_d = adam(self.D, self._lr_d, cfg.betas, self.fast, self.graphs, self.device)
+        self.opt_g = adam(self.G, self._lr_g, cfg.betas, self.fast, self.graphs, self.device)
+        self._lrs = LearningRates(self.opt_d, self.opt_g)
+        self._lrs.apply(self._lr_d, self._lr_g)
+        self._ring = MetricsRing(cfg.sync_every, self.device)
+        self._pending: list[dict] = []  # host halves of rows whose numbers are still in the ring
+        self._safety = Snapshots(self._state_tensors)
+        self._steps = StepGraphs(self.graphs, bool(cfg.tf32), self._gen, self._safety)
+
+        self._history = History()
+        self.step_count = 0
+        self.status: str | None = None  # set when training had to stop (non-finite loss or weights)
+        self._warned = False  # the exploding-loss warning is given once per run
+        self._unchecked = False  # the weights changed since the last finiteness check
+        self._elapsed = 0.0  # seconds of training before the current train() call
+        self._t0: float | None = None
+        self._stop = threading.Event()
+        self._running = False  # inside train(): its stop request and time budget may cut a step short
+        self._deadline: float | None = None  # time.perf_counter() at which the running train() ends
+        self._lock = threading.RLock()  # one step or flush at a time, whichever thread asks
+        self.lock = self._lock  # public: hold it to read G and D consistently while another thread trains
+
+    def _state_tensors(self) -> dict[str, Tensor]:
+        """Every tensor that training changes, by a stable name (net entries, then optimizer state)."""
+        out = {"slot": self._ring.slot}  # the metrics ring index: a capture's warm-up must not move it
+        out.update({f"G.{k}": v for k, v in self.G.state_dict().items()})
+        out.update({f"D.{k}": v for k, v in self.D.state_dict().items()})
+        out.update(optimizer_tensors("opt_g", self.opt_g))
+        out.update(optimizer_tensors("opt_d", self.opt_d))
+        return out
+
+    # ----- reading back, checking, keeping a good state ---------------------------------------------------------------
+    def flush(self) -> None:
+        """Read pending metrics back from the device (one sync), check them and the weights, keep or restore a
+        snapshot. A state is kept as good only if every loss, parameter and buffer is finite."""
+        with self._lock:
+            if self._pending and not self._read_back():
+                return
+            if not self._unchecked:
+                return
+            self._unchecked = False
+            broken = first_nonfinite({"generator": self.G.state_dict(), "discriminator": self.D.state_dict()})
+            if broken is not None:  # e.g. a NaN in a BatchNorm running average: the losses look fine
+                self._diverged(weights_cause(self.step_count, *broken))
+            elif self.step_count - self._safety.good_step >= self.config.snapshot_every:
+                self._safety.keep(self.step_count)
+
+    def _read_back(self) -> bool:
+        """Move the pending rows into history; False (and training restored) at the first non-finite loss."""
+        pending, self._pending = self._pending, []
+        stats = self._ring.read(len(pending))
+        for row, s in zip(pending, stats):
+            row.update(d_loss=s["d_loss"], g_loss=s["g_loss"], d_real=s["d_real"], d_fake=s["d_fake"])
+        bad = first_nonfinite_row(pending)
+        self._warn_if_exploding(pending if bad is None else pending[: bad + 1])
+        if bad is not None:
+            self._history.rows.extend(pending[:bad])
+            self._diverged(loss_cause(pending[bad], fakes_finite=stats[bad]["fakes_finite"] == 1))
+            return False
+        self._history.rows.extend(pending)
+        return True
+
+    def _diverged(self, status: Callable[[int], str]) -> None:
+        """Back to the last good state; ``status(restored_step)`` tells the learner why. Stops a running train()."""
+        restored = self._safety.back_to_good()
+        self._ring.clear()
+        self._unchecked = False  # the restored state passed the checks when it was kept
+        self.status = status(restored)
+        # the restored weights are those of step `restored`: drop the rows after it, so history matches the model
+        self._history.rows = [r for r in self._history.rows if r["step"] <= restored]
+        self.step_count = restored
+        self._stop.set()
+
+    def _warn_if_exploding(self, rows: list[dict]) -> None:
+        text = None if self._warned else exploding(rows)
+        if text is not None:
+            self._warned = True  # once per run: a dashboard calls train() again and again
+            warnings.warn(text, RuntimeWarning, stacklevel=4)
+
+    # ----- results ----------------------------------------------------------------------------------------------------
     @property
     def history(self) -> History:
         """All recorded steps (reading it flushes metrics still on the device)."""
@@ -492,84 +383,90 @@ class Trainer:
         """Seconds spent training so far."""
         return self._elapsed if self._t0 is None else time.perf_counter() - self._t0
 
+    @property
+    def captured_graphs(self) -> int:
+        """How many CUDA graphs this trainer has captured (0 off the CUDA fast path); turning knobs adds none."""
+        return len(self._steps)
+
+    def _pause_clock(self) -> None:
+        if self._t0 is not None:
+            self._elapsed = time.perf_counter() - self._t0
+            self._t0 = None
+
     @torch.no_grad()
     def samples(self, n: int | None = None, noise: Tensor | None = None, labels: Tensor | None = None) -> Tensor:
         """Generator outputs (eval mode) for the fixed noise (or ``noise``), as a CPU tensor.
 
         A conditional generator gets ``labels`` (default: the fixed labels, 0, 1, ..., 9, 0, ... in grid order).
         """
-        with self._lock:
+        with self._lock, models.evaluating(self.G):
             z = self.fixed_noise[: n or len(self.fixed_noise)] if noise is None else noise.to(self.device)
             y = None
             if self.labels is not None:
                 y = self.fixed_labels[: len(z)] if labels is None else torch.as_tensor(labels).to(self.device)
-            was_training = self.G.training
-            self.G.eval()
-            out = self._g(z, y).float().cpu()
-            self.G.train(was_training)
-            return out
+            return self._g(z, y).float().cpu()
 
     def generate(self, n: int, batch: int = 1000, labels: Tensor | None = None) -> Tensor:
-        """``n`` fresh samples (eval mode) on the CPU, drawn in batches with a separate random generator.
+        """``n`` fresh samples (eval mode) on the CPU, from noise of a separate seeded generator (``models.sample``).
 
         A conditional generator gets ``labels`` (n,), default: classes in turn (0, 1, ..., 9, 0, ...).
         """
-        gen = torch.Generator(device=self.device).manual_seed(12345)
         if self.labels is not None and labels is None:
             labels = torch.arange(n) % self.num_classes
-        chunks = []
-        for i in range(0, n, batch):
-            z = torch.randn(min(batch, n - i), self.latent_dim, device=self.device, generator=gen)
-            chunks.append(self.samples(noise=z, labels=None if labels is None else labels[i: i + len(z)]))
-        return torch.cat(chunks)
+        with self._lock:
+            return models.sample(self.G, n, labels=labels, batch=batch)
 
     def reset(self) -> None:
         """Back to the weights, optimizer state and random stream of construction; history cleared."""
         with self._lock:
             self._pending = []
-            self._slot.zero_()
-            self._restore(self._initial)
-            self._good, self._good_step = self._initial, 0
+            self._safety.back_to_initial()
+            self._ring.clear()
             self._history = History()
-            self.step_count, self._elapsed, self._t0, self.status = 0, 0.0, None, None
+            self.step_count, self._elapsed, self._t0, self.status, self._warned = 0, 0.0, None, None, False
+            self._unchecked = False
             seed = self.config.seed if self.config.seed is not None else int(torch.seed() % 2**63)
             self._gen.manual_seed(seed)
 
     # ----- checkpoints ------------------------------------------------------------------------------------------------
     def state_dict(self) -> dict:
-        """Everything needed to continue this run: nets, optimizers, knobs, step, history, noise, RNG state."""
+        """A copy of everything needed to continue this run: nets, optimizers, knobs, step, history, noise, RNG.
+
+        Every tensor is cloned under the lock, so the copy is one consistent moment of the run even while another
+        thread trains on (a ``torch.save`` of it after the lock is released writes matching step, D and G).
+        """
         with self._lock:
             self.flush()
             return {
-                "generator": self.G.state_dict(),
-                "discriminator": self.D.state_dict(),
-                "opt_g": _plain_lrs(self.opt_g.state_dict()),
-                "opt_d": _plain_lrs(self.opt_d.state_dict()),
+                "generator": {k: v.detach().clone() for k, v in self.G.state_dict().items()},
+                "discriminator": {k: v.detach().clone() for k, v in self.D.state_dict().items()},
+                "opt_g": LearningRates.plain(copy.deepcopy(self.opt_g.state_dict())),
+                "opt_d": LearningRates.plain(copy.deepcopy(self.opt_d.state_dict())),
                 "knobs": {"k": self._k, "lr_d": self._lr_d, "lr_g": self._lr_g, "loss": self._loss},
                 "step": self.step_count,
                 "seconds": self.seconds,
                 "history": self._history.to_dict(),
-                "fixed_noise": self.fixed_noise.cpu(),
-                "rng": self._gen.get_state(),
+                "fixed_noise": self.fixed_noise.detach().to("cpu", copy=True),
+                "rng": self._gen.get_state().clone(),
                 "config": {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(self.config).items()},
             }
 
     def load_state_dict(self, state: dict) -> None:
         """Continue a saved run: same weights, optimizer moments, knobs, step count, history and noise."""
         with self._lock:
+            broken = first_nonfinite({"generator": state["generator"], "discriminator": state["discriminator"]})
+            if broken is not None:  # never continue from (or keep as good) a diverged state
+                raise ValueError(msg("train_load_nonfinite", net=broken[0], tensor=broken[1]))
             self._pending = []
-            self._slot.zero_()
+            self._ring.clear()
             self.G.load_state_dict(state["generator"])
             self.D.load_state_dict(state["discriminator"])
-            for opt, key in ((self.opt_g, "opt_g"), (self.opt_d, "opt_d")):
-                lr_tensors = [g["lr"] for g in opt.param_groups]
-                opt.load_state_dict(copy.deepcopy(state[key]))
-                for group, t in zip(opt.param_groups, lr_tensors):
-                    group["lr"] = t  # keep our own lr tensors (graphs read them) or floats
+            LearningRates.load(self.opt_g, copy.deepcopy(state["opt_g"]))
+            LearningRates.load(self.opt_d, copy.deepcopy(state["opt_d"]))
             knobs = state["knobs"]
             self.k, self.lr_d, self.lr_g, self.loss = knobs["k"], knobs["lr_d"], knobs["lr_g"], knobs["loss"]
-            self._applied = (None, None)  # force the saved learning rates into the optimizers
-            self._apply_lrs(self._lr_d, self._lr_g)
+            self._lrs.applied = None  # force the saved learning rates into the optimizers
+            self._lrs.apply(self._lr_d, self._lr_g)
             self.step_count = int(state["step"])
             self._elapsed, self._t0 = float(state.get("seconds", 0.0)), None
             self._history = History.from_dict(state["history"])
@@ -578,16 +475,98 @@ class Trainer:
                 self._gen.set_state(state["rng"])
             except RuntimeError:  # saved on another device type (a CUDA run resumed on a CPU): a new, seeded stream
                 self._gen.manual_seed((self.config.seed or 0) + self.step_count)
-            self._graph_cache.clear()  # new optimizer-state tensors: capture again on next use
-            self._good, self._good_step = self._snapshot(), self.step_count
-            self.status = None
+            self._steps.clear()  # new optimizer-state tensors: capture again on next use
+            self._safety.keep(self.step_count)
+            self.status, self._warned = None, False
 
 
-def _plain_lrs(opt_state: dict) -> dict:
-    """Optimizer state with learning-rate tensors turned into floats, so a CPU trainer can load a GPU run."""
-    out = dict(opt_state)
-    out["param_groups"] = [
-        {k: (float(v) if k == "lr" and isinstance(v, Tensor) else v) for k, v in g.items()}
-        for g in opt_state["param_groups"]
-    ]
-    return out
+# ----- checking what a learner passes in ------------------------------------------------------------------------------
+def _check_config(cfg: TrainConfig) -> TrainConfig:
+    if not isinstance(cfg, TrainConfig):
+        raise TypeError(msg("train_bad_config", value=type(cfg).__name__))
+    for name in ("batch_size", "sync_every", "snapshot_every", "n_samples"):
+        check_positive_int(name, getattr(cfg, name))
+    betas = cfg.betas
+    if (not isinstance(betas, (tuple, list)) or len(betas) != 2
+            or not all(isinstance(b, (int, float)) and not isinstance(b, bool) and 0 <= b < 1 for b in betas)):
+        raise ValueError(msg("train_bad_betas", value=betas))
+    if cfg.seed is not None and (isinstance(cfg.seed, bool) or not isinstance(cfg.seed, int) or cfg.seed < 0):
+        raise ValueError(msg("train_bad_seed", value=cfg.seed))
+    return cfg
+
+
+def _check_run(steps, max_seconds, callbacks) -> tuple[int | None, float | None, list]:
+    """train()'s arguments, checked: (steps, max_seconds, callbacks as a list)."""
+    if steps is not None:
+        check_positive_int("steps", steps)
+    if max_seconds is not None:
+        if isinstance(max_seconds, bool) or not isinstance(max_seconds, (int, float)):
+            raise TypeError(msg("bad_seconds", value=max_seconds))
+        if not max_seconds > 0:  # NaN fails this too; inf means no time limit
+            raise ValueError(msg("bad_seconds", value=max_seconds))
+    if steps is None and max_seconds is None:
+        steps = quick(1000, 20)
+    if callable(callbacks) or not isinstance(callbacks, Iterable) or not all(callable(c) for c in callbacks):
+        raise TypeError(msg("train_bad_callbacks", value=callbacks))
+    return steps, max_seconds, list(callbacks)
+
+
+def _check_data(data) -> Tensor:
+    """``data`` if it is a float tensor (N, ...) of finite values; raises with what to do otherwise."""
+    if not isinstance(data, Tensor) or data.ndim < 2 or data.shape[0] == 0:
+        raise ValueError(msg("train_bad_data"))
+    if not data.is_floating_point():
+        raise ValueError(msg("train_bad_dtype", dtype=data.dtype))
+    data = data.detach()
+    if not torch.isfinite(data).all():
+        raise ValueError(msg("train_data_nonfinite"))
+    return data
+
+
+def _check_labels(labels, data: Tensor) -> Tensor:
+    """``labels`` as int64 (N,) class ids >= 0 matching ``data`` (N, ...); raises with what to do otherwise."""
+    n = data.shape[0]
+    if not isinstance(labels, Tensor) or labels.dtype == torch.bool or labels.is_floating_point() \
+            or labels.is_complex():
+        raise ValueError(msg("train_bad_label_dtype", dtype=getattr(labels, "dtype", type(labels).__name__)))
+    if tuple(labels.shape) != (n,):
+        raise ValueError(msg("train_bad_label_shape", n=n, shape=tuple(labels.shape)))
+    if int(labels.min()) < 0:
+        raise ValueError(msg("train_negative_label", value=int(labels.min())))
+    return labels.detach().long()
+
+
+def _latent_dim(generator: nn.Module) -> int:
+    dim = getattr(generator, "latent_dim", None)
+    if isinstance(dim, bool) or not isinstance(dim, int) or dim < 1:
+        raise ValueError(msg("train_no_latent_dim", value=dim))
+    return dim
+
+
+def _check_batchnorm_batch(batch_size: int, generator: nn.Module, discriminator: nn.Module) -> None:
+    """BatchNorm normalises over the batch: with one sample it has no variance to divide by."""
+    for net_name, net in (("generator", generator), ("discriminator", discriminator)):
+        if batch_size < 2 and any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in net.modules()):
+            raise ValueError(msg("train_batchnorm_batch", batch_size=batch_size, net=net_name))
+
+
+def _ends_in_tanh(net: nn.Module) -> bool:
+    """Whether ``net``'s last layer is a tanh, i.e. its outputs lie in [-1, 1]."""
+    leaves = [m for m in net.modules() if not any(True for _ in m.children())]
+    return bool(leaves) and isinstance(leaves[-1], nn.Tanh)
+
+
+@torch.no_grad()
+def _check_generator_fits(G: nn.Module, data: Tensor, labels: Tensor | None, latent_dim: int) -> None:
+    """G on 2 noise vectors (eval mode: no BatchNorm statistics move) must make samples shaped like ``data``'s, and
+    data for a tanh generator must lie in [-1, 1] (with 1% slack for rounding)."""
+    device = data.device
+    z = torch.randn(2, latent_dim, generator=torch.Generator().manual_seed(0)).to(device)
+    with models.evaluating(G):
+        out = G(z) if labels is None else G(z, labels[torch.arange(2, device=labels.device) % len(labels)])
+    if tuple(out.shape[1:]) != tuple(data.shape[1:]):
+        raise ValueError(msg("train_shape_mismatch", g_shape=tuple(out.shape[1:]), d_shape=tuple(data.shape[1:])))
+    if _ends_in_tanh(G):
+        lo, hi = float(data.min()), float(data.max())
+        if lo < -1.01 or hi > 1.01:
+            raise ValueError(msg("train_bad_range", lo=lo, hi=hi))
