@@ -40,7 +40,7 @@ def __getattr__(name: str):
     if name in _SHORTCUTS:
         module, attr = _SHORTCUTS[name]
         return getattr(importlib.import_module(f"{__name__}.{module}"), attr)
-    raise AttributeError(f"module 'ganedu' has no attribute {name!r}")
+    raise AttributeError(f"module 'ganedu' has no attribute {name!r}")  # msg-exempt: Python's attribute protocol
 
 
 def __dir__() -> list[str]:

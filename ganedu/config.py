@@ -73,9 +73,9 @@ def pick_device(device: str | torch.device = "auto") -> torch.device:
     try:
         dev = torch.device(name)
     except RuntimeError as err:
-        raise ValueError(f"unknown device {device!r}: use 'auto', 'cpu', 'cuda' or 'mps'") from err
+        raise ValueError(msg("config_bad_device", value=device)) from err
     if dev.type == "cuda" and not torch.cuda.is_available():
-        raise ValueError("device 'cuda' was asked for but PyTorch sees no CUDA GPU here: use device='auto' or 'cpu'")
+        raise ValueError(msg("config_no_cuda"))
     return dev
 
 
@@ -116,7 +116,7 @@ def seed_everything(seed: int) -> int:
     import numpy as np
 
     if not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+        raise ValueError(msg("config_bad_seed", value=seed))
     random.seed(seed)
     np.random.seed(seed % 2**32)
     torch.manual_seed(seed)

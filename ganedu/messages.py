@@ -555,6 +555,11 @@ EN: dict[str, str] = {
         "this checkpoint's {net} has NaN or infinite values in {tensor}: it was saved after training diverged; "
         "load an earlier checkpoint instead"
     ),
+    # --- devices and seeds (ganedu.config) ---
+    "config_bad_device": "unknown device {value!r}: use 'auto', 'cpu', 'cuda' or 'mps'",
+    "config_no_cuda": "device 'cuda' was asked for but PyTorch sees no CUDA GPU here: use device='auto' or 'cpu'",
+    "config_bad_seed": "seed must be a whole number >= 0, got {value!r}: pass e.g. seed=0",
+    "metrics_epoch": "classifier epoch {epoch}/{epochs}: loss {loss:.3f}",
 }
 
 TABLES: dict[str, dict[str, str]] = {"en": EN}

@@ -197,7 +197,7 @@ def train_classifier(
             sched.step()
             config.adapt_threads()  # the package's CPU-thread policy, as in every training loop
         if verbose:
-            print(f"epoch {epoch + 1}/{epochs}: loss {loss.item():.3f}")
+            print(msg("metrics_epoch", epoch=epoch + 1, epochs=epochs, loss=loss.item()))
     clf.eval()
     clf = clf.cpu()
     keep = torch.randperm(n, generator=gen)[:10_000]  # (up to 10 k) training digits fix the feature space

@@ -159,3 +159,30 @@ def test_each_thread_has_its_own_probe(probe):
     other.start()
     other.join()
     assert probe["calls"] == 2  # a dashboard's training thread takes its own first look (OpenMP counts are per thread)
+
+
+@pytest.mark.parametrize(
+    ("files", "cores"),
+    [
+        ({"cpu.max": "200000 100000\n"}, 2),
+        ({"cpu.max": "150000 100000\n"}, 2),  # 1.5 cores of quota -> 2 threads
+        ({"cpu.max": "50000 100000\n"}, 1),
+        ({"cpu.max": "max 100000\n"}, None),
+        ({"cpu/cpu.cfs_quota_us": "400000\n", "cpu/cpu.cfs_period_us": "100000\n"}, 4),  # cgroup v1
+        ({"cpu/cpu.cfs_quota_us": "-1\n", "cpu/cpu.cfs_period_us": "100000\n"}, None),
+        ({}, None),
+    ],
+)
+def test_cpu_quota_of_each_cgroup_layout(tmp_path, files, cores):
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    assert config.cpu_quota(tmp_path) == cores
+
+
+def test_cpu_cores_is_capped_by_the_quota(monkeypatch):
+    monkeypatch.setattr(config, "cpu_quota", lambda: 2)
+    monkeypatch.setattr(config.os, "sched_getaffinity", lambda pid: set(range(64)), raising=False)
+    assert config.cpu_cores() == 2
+    monkeypatch.setattr(config, "cpu_quota", lambda: None)
+    assert config.cpu_cores() == 64

@@ -59,7 +59,7 @@ def test_setup_without_seed_leaves_the_generators_alone(threads):
 def test_setup_rejects_bad_device_and_seed(threads):
     with pytest.raises(ValueError, match="unknown device"):
         env.setup(device="tpu9")
-    with pytest.raises(ValueError, match="non-negative integer"):
+    with pytest.raises(ValueError, match="whole number >= 0.*seed=0"):
         env.setup(seed=-1, device="cpu")
 
 
@@ -71,33 +71,6 @@ def test_setup_leaves_the_thread_count_to_the_policy(monkeypatch, threads, capsy
     env.setup(seed=0, device="cpu")
     assert calls == [1]  # the policy was applied, once
     assert torch.get_num_threads() == 2  # ... and nothing else changed the count
-
-
-@pytest.mark.parametrize(
-    ("files", "cores"),
-    [
-        ({"cpu.max": "200000 100000\n"}, 2),
-        ({"cpu.max": "150000 100000\n"}, 2),  # 1.5 cores of quota -> 2 threads
-        ({"cpu.max": "50000 100000\n"}, 1),
-        ({"cpu.max": "max 100000\n"}, None),
-        ({"cpu/cpu.cfs_quota_us": "400000\n", "cpu/cpu.cfs_period_us": "100000\n"}, 4),  # cgroup v1
-        ({"cpu/cpu.cfs_quota_us": "-1\n", "cpu/cpu.cfs_period_us": "100000\n"}, None),
-        ({}, None),
-    ],
-)
-def test_cgroup_quota(tmp_path, files, cores):
-    for name, text in files.items():
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text(text)
-    assert env._cgroup_quota(tmp_path) == cores
-
-
-def test_cpu_cores_is_capped_by_the_quota(monkeypatch):
-    monkeypatch.setattr(env, "_cgroup_quota", lambda: 2)
-    monkeypatch.setattr(env.os, "sched_getaffinity", lambda pid: set(range(64)), raising=False)
-    assert env.cpu_cores() == 2
-    monkeypatch.setattr(env, "_cgroup_quota", lambda: None)
-    assert env.cpu_cores() == 64
 
 
 def test_where(monkeypatch):

@@ -66,21 +66,23 @@ def _int_in(low: int, high: int) -> Callable[[str], int]:
     return parse
 
 
-def _positive_float(text: str) -> float:
+def _float(text: str) -> float:
+    """An argparse value as a float, with an error that shows what was typed."""
     try:
-        value = float(text)
+        return float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(msg("cli_not_number", value=text)) from None
+
+
+def _positive_float(text: str) -> float:
+    value = _float(text)
     if not (value > 0 and np.isfinite(value)):
         raise argparse.ArgumentTypeError(msg("cli_not_positive", value=text))
     return value
 
 
 def _minutes(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(msg("cli_not_number", value=text)) from None
+    value = _float(text)
     if not 0 <= value <= MAX_MINUTES:  # also refuses nan
         raise argparse.ArgumentTypeError(msg("cli_minutes", high=f"{MAX_MINUTES:g}", value=text))
     return value

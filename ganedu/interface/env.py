@@ -11,12 +11,12 @@ import os
 import platform as _platform
 import sys
 from importlib import metadata
-from pathlib import Path
 from typing import Any
 
 import torch
 
 from .. import __version__, config, data
+from ..config import cpu_cores
 from ..messages import msg
 
 # Wall time of the MNIST lesson (notebook 05: the MLP GAN until its digits are recognisable), taken from
@@ -29,31 +29,6 @@ REFERENCE_CORES = 2  # the core count MNIST_LESSON_SECONDS_CPU was measured on
 # Versions the report shows: report key -> (product name, distribution name; None means the interpreter).
 PACKAGES = {"python": ("Python", None), "torch": ("PyTorch", "torch"), "torchvision": ("torchvision", "torchvision"),
             "ipywidgets": ("ipywidgets", "ipywidgets"), "ipykernel": ("ipykernel", "ipykernel")}
-
-
-def cpu_cores() -> int:
-    """CPU cores this process may really use: the scheduler affinity, capped by a container's CPU quota.
-
-    Binder and Docker limit CPU with a cgroup quota while ``os.cpu_count()`` still reports the host's cores.
-    """
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    quota = _cgroup_quota()
-    return max(1, min(cores, quota)) if quota else max(1, cores)
-
-
-def _cgroup_quota(cgroup: Path = Path("/sys/fs/cgroup")) -> int | None:
-    """Cores allowed by a cgroup v2 (``cpu.max``) or v1 (``cfs_quota_us``) limit, rounded up; None if unlimited."""
-    try:
-        quota, period = (cgroup / "cpu.max").read_text().split()[:2]
-        return None if quota == "max" else max(1, -(-int(quota) // int(period)))
-    except (OSError, ValueError):
-        pass
-    try:
-        quota = int((cgroup / "cpu" / "cpu.cfs_quota_us").read_text())  # -1 means no limit
-        period = int((cgroup / "cpu" / "cpu.cfs_period_us").read_text())
-        return max(1, -(-quota // period)) if quota > 0 and period > 0 else None
-    except (OSError, ValueError):
-        return None
 
 
 def where() -> str:
