@@ -143,11 +143,13 @@ def one_thread() -> Iterator[None]:
     Tiny networks (thousands of parameters) lose more to splitting their matrix products across threads than
     they gain, and on a busy 2-core machine two threads ran 4-6x slower than one.
     """
-    before = torch.get_num_threads()
+    before, pinned = torch.get_num_threads(), getattr(_LOCAL, "pinned", False)
     torch.set_num_threads(1)
+    _LOCAL.pinned = True  # adapt_threads leaves the count alone inside this block (same run, same numbers)
     try:
         yield
     finally:
+        _LOCAL.pinned = pinned
         torch.set_num_threads(before)
 
 
@@ -260,7 +262,7 @@ def adapt_threads(clock=time.monotonic) -> int:
     (OpenMP keeps one per thread), which is why training loops call this from the thread that trains.
     """
     probe, now = _probe(), clock()
-    if now - probe.wall < CHECK_EVERY_S:
+    if now - probe.wall < CHECK_EVERY_S or getattr(_LOCAL, "pinned", False):
         return torch.get_num_threads()
     if os.environ.get("GANEDU_THREADS", "auto").strip().lower() == "fixed":
         probe.wall = now

@@ -134,6 +134,21 @@ def test_adapt_threads_is_rate_limited_and_follows_the_load(probe):
     assert config.adapt_threads(clock) == 2 and torch.get_num_threads() == 2
 
 
+def test_adapt_threads_leaves_a_one_thread_block_alone(probe):
+    """Tiny nets pinned to one thread (config.one_thread) stay there: same run, same numbers, on an idle machine."""
+    clock = FakeClock()
+    torch.set_num_threads(2)
+    with config.one_thread():
+        for _ in range(3):  # an idle machine would give 2 threads
+            clock.now += 5
+            assert config.adapt_threads(clock) == 1 and torch.get_num_threads() == 1
+    assert torch.get_num_threads() == 2
+    clock.now += 5
+    config.adapt_threads(clock)
+    clock.now += 5
+    assert config.adapt_threads(clock) == 2  # outside the block the policy applies again
+
+
 def test_adapt_threads_fixed_or_unreadable_keeps_the_count(probe, monkeypatch):
     clock = FakeClock()
     torch.set_num_threads(2)
