@@ -496,6 +496,22 @@ EN: dict[str, str] = {
     "model_bad_endpoints": "z0 and z1 must be two vectors of the same length, got shapes {a} and {b}",
     "model_bad_path_steps": "steps must be a whole number >= 2 (both endpoints), got {value!r}",
     "model_bad_role": "role must be 'generator' or 'discriminator', got {value!r}",
+    # --- claims of notebooks 00-04 ---
+    "claim_04_k5_orbits_near": (
+        "k = 5, lr = 1.5 started at (0.05, 0.05) stays on an orbit: distance {start:.3f} at the start, at most "
+        "{largest:.3f}, {last:.3f} after 3000 steps"
+    ),
+    "claim_04_k5_thrown_out_far": (
+        "the same k = 5 started at (0.5, 0.5) is thrown out: distance {start:.3f} at the start, {largest:.2f} at most"
+    ),
+    "claim_04_r1_constant_rate": (
+        "{mode}, γ = 1: the distance shrinks by a factor {factor:.4f} per step (spectral radius {radius:.4f}), "
+        "down to {last:.1e} after 1000 steps"
+    ),
+    "claim_04_ns_damped": (
+        "θ·v_θ + ψ·v_ψ = −t·tanh(t/2) at 1000 random points (largest gap {gap:.1e}); its largest value is "
+        "{largest:.1e} ≤ 0"
+    ),
 }
 
 TABLES: dict[str, dict[str, str]] = {"en": EN}
