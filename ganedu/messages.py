@@ -497,6 +497,35 @@ EN: dict[str, str] = {
     "model_bad_path_steps": "steps must be a whole number >= 2 (both endpoints), got {value!r}",
     "model_bad_role": "role must be 'generator' or 'discriminator', got {value!r}",
     # --- claims of notebooks 00-04 ---
+    "toy_adam_no_state": "this Adam optimizer has taken no step yet: call adam_step_ratio after training",
+    "claim_01_no_gaussian_reaches_optimum": (
+        "no slider position reaches V = −log 4: the best single Gaussian, N({mean:.1f}, {std:.1f}²), still has "
+        "JSD = {jsd:.3f} > 0 and V = {v:.4f}"
+    ),
+    "claim_02_ns_arrives": "with plain SGD the non-saturating generator is within 0.5 of the data after {steps} steps",
+    "claim_02_sat_stalls": (
+        "the saturating generator stalls at {mean:.2f}: D(G(z)) falls from {d_first:.1e} to {d_last:.1e} and its "
+        "gradient from {first:.1e} to {last:.1e}"
+    ),
+    "claim_02_adam_gradient_ratio": (
+        "the non-saturating gradient is {first:.0f} times larger at the start and {last:.0f} times at the end"
+    ),
+    "claim_02_adam_same_speed": (
+        "with Adam both move at about lr per step: saturating {sat:.2f} lr, non-saturating {ns:.2f} lr on average"
+    ),
+    "claim_02_adam_neither_arrives": (
+        "neither reaches the data at 4.0, and the saturating one is ahead: {sat:.2f} against {ns:.2f}"
+    ),
+    "claim_02_sat_frozen": (
+        "saturating loss: D(G(z)) = {d_fake:.1e} < 1e-4, and the fakes moved only {moved:.2f} on average"
+    ),
+    "claim_02_ns_escapes_to_few_modes": (
+        "non-saturating loss: the fakes moved {moved:.2f} on average, onto {hit} of the 8 modes"
+    ),
+    "claim_02_d_grew_certain": "D grew certain: the mean D(G(z)) fell from {first:.1e} to {last:.1e}",
+    "claim_02_adam_steps_shrink": (
+        "Adam's last generator step is {sat:.4f} lr with the saturating loss, {ns:.3f} lr with the non-saturating one"
+    ),
     "claim_04_k5_orbits_near": (
         "k = 5, lr = 1.5 started at (0.05, 0.05) stays on an orbit: distance {start:.3f} at the start, at most "
         "{largest:.3f}, {last:.3f} after 3000 steps"
