@@ -30,9 +30,6 @@ EN: dict[str, str] = {
     "env_label_mnist_test": "MNIST test split there",
     "env_label_estimate": "MNIST lesson (05) takes",
     "env_header": "What|Here",
-    "env_estimate_gpu": "about {time} on a GPU (measured: {ref_time} on {ref_gpu})",
-    "env_estimate_cpu": "about {time} here ({ref_time} measured on 2 CPU cores; about {gpu_time} on a GPU)",
-    "env_estimate_mps": "not measured on Apple GPUs yet: somewhere between {gpu_time} (CUDA GPU) and {cpu_time} (CPU)",
     "env_selfcheck_math": "Tensor maths on the chosen device: 2 + 2 = {value:g}",
     "env_selfcheck_seed": "Same seed, same random numbers: {same}",
     "env_selfcheck_ok": "Your environment is ready.",
@@ -497,6 +494,10 @@ EN: dict[str, str] = {
     "model_bad_path_steps": "steps must be a whole number >= 2 (both endpoints), got {value!r}",
     "model_bad_role": "role must be 'generator' or 'discriminator', got {value!r}",
     # --- claims of notebooks 00-04 ---
+    "env_estimate_timed": (
+        "about {time} here, {cached} once the metrics classifier is cached (timed here: {gan_ms:.1f} ms per GAN "
+        "step, {clf_ms:.0f} ms per classifier step, {fig_ms:.0f} ms per figure)"
+    ),
     "toy_adam_no_state": "this Adam optimizer has taken no step yet: call adam_step_ratio after training",
     "claim_01_no_gaussian_reaches_optimum": (
         "no slider position reaches V = −log 4: the best single Gaussian, N({mean:.1f}, {std:.1f}²), still has "
