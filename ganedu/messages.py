@@ -527,6 +527,12 @@ EN: dict[str, str] = {
     "claim_02_adam_steps_shrink": (
         "Adam's last generator step is {sat:.4f} lr with the saturating loss, {ns:.3f} lr with the non-saturating one"
     ),
+    "claim_03_losses_hover": (
+        "over the second half of the run L_D stays above {d_min:.2f} (far from 0) and L_G keeps moving between "
+        "{g_min:.2f} and {g_max:.2f}"
+    ),
+    "claim_03_d_either_side": "on average D(x) = {real:.2f} and D(G(z)) = {fake:.2f}: on either side of 1/2",
+    "claim_03_switch_frees": "after the switch the fakes moved {moved:.2f} on average; now {score}",
     "claim_04_k5_orbits_near": (
         "k = 5, lr = 1.5 started at (0.05, 0.05) stays on an orbit: distance {start:.3f} at the start, at most "
         "{largest:.3f}, {last:.3f} after 3000 steps"
