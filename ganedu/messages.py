@@ -494,6 +494,8 @@ EN: dict[str, str] = {
     "model_bad_path_steps": "steps must be a whole number >= 2 (both endpoints), got {value!r}",
     "model_bad_role": "role must be 'generator' or 'discriminator', got {value!r}",
     # --- claims of notebooks 00-04 ---
+    "ex_lesson_seconds_ok": "605 s: the time per step (2 s / 20 = 0.1 s) times the lesson's 6050 steps.",
+    "ex_lesson_seconds_hint": "first the time of one step (2 s for 20 steps), then times the 6050 steps of the lesson.",
     "env_estimate_timed": (
         "about {time} here, {cached} once the metrics classifier is cached (timed here: {gan_ms:.1f} ms per GAN "
         "step, {clf_ms:.0f} ms per classifier step, {fig_ms:.0f} ms per figure)"
