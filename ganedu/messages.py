@@ -493,7 +493,7 @@ EN: dict[str, str] = {
     "model_bad_endpoints": "z0 and z1 must be two vectors of the same length, got shapes {a} and {b}",
     "model_bad_path_steps": "steps must be a whole number >= 2 (both endpoints), got {value!r}",
     "model_bad_role": "role must be 'generator' or 'discriminator', got {value!r}",
-    # --- claims of notebooks 00-04 ---
+    # --- notebooks 00-04: the timed estimate, the 00 exercise, Adam's step ratio ---
     "ex_lesson_seconds_ok": "605 s: the time per step (2 s / 20 = 0.1 s) times the lesson's 6050 steps.",
     "ex_lesson_seconds_hint": "first the time of one step (2 s for 20 steps), then times the 6050 steps of the lesson.",
     "env_estimate_timed": (
@@ -501,6 +501,7 @@ EN: dict[str, str] = {
         "step, {clf_ms:.0f} ms per classifier step, {fig_ms:.0f} ms per figure)"
     ),
     "toy_adam_no_state": "this Adam optimizer has taken no step yet: call adam_step_ratio after training",
+    # --- claims of notebooks 00-04 ---
     "claim_01_no_gaussian_reaches_optimum": (
         "no slider position reaches V = −log 4: the best single Gaussian, N({mean:.1f}, {std:.1f}²), still has "
         "JSD = {jsd:.3f} > 0 and V = {v:.4f}"
