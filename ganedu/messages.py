@@ -30,9 +30,6 @@ EN: dict[str, str] = {
     "env_label_mnist_test": "MNIST test split there",
     "env_label_estimate": "MNIST lesson (05) takes",
     "env_header": "What|Here",
-    "env_estimate_gpu": "about {time} on a GPU (measured: {ref_time} on {ref_gpu})",
-    "env_estimate_cpu": "about {time} here ({ref_time} measured on 2 CPU cores; about {gpu_time} on a GPU)",
-    "env_estimate_mps": "not measured on Apple GPUs yet: somewhere between {gpu_time} (CUDA GPU) and {cpu_time} (CPU)",
     "env_selfcheck_math": "Tensor maths on the chosen device: 2 + 2 = {value:g}",
     "env_selfcheck_seed": "Same seed, same random numbers: {same}",
     "env_selfcheck_ok": "Your environment is ready.",
@@ -560,6 +557,64 @@ EN: dict[str, str] = {
     "config_no_cuda": "device 'cuda' was asked for but PyTorch sees no CUDA GPU here: use device='auto' or 'cpu'",
     "config_bad_seed": "seed must be a whole number >= 0, got {value!r}: pass e.g. seed=0",
     "metrics_epoch": "classifier epoch {epoch}/{epochs}: loss {loss:.3f}",
+    # --- notebooks 00-04: the timed estimate, the 00 exercise, Adam's step ratio ---
+    "ex_lesson_seconds_ok": "605 s: the time per step (2 s / 20 = 0.1 s) times the lesson's 6050 steps.",
+    "ex_lesson_seconds_hint": "first the time of one step (2 s for 20 steps), then times the 6050 steps of the lesson.",
+    "env_estimate_timed": (
+        "about {time} here, {cached} once the metrics classifier is cached (timed here: {gan_ms:.1f} ms per GAN "
+        "step, {clf_ms:.0f} ms per classifier step, {fig_ms:.0f} ms per figure)"
+    ),
+    "toy_adam_no_state": "this Adam optimizer has taken no step yet: call adam_step_ratio after training",
+    # --- claims of notebooks 00-04 ---
+    "claim_01_no_gaussian_reaches_optimum": (
+        "no slider position reaches V = −log 4: the best single Gaussian, N({mean:.1f}, {std:.1f}²), still has "
+        "JSD = {jsd:.3f} > 0 and V = {v:.4f}"
+    ),
+    "claim_02_ns_arrives": "with plain SGD the non-saturating generator is within 0.5 of the data after {steps} steps",
+    "claim_02_sat_stalls": (
+        "the saturating generator stalls at {mean:.2f}: D(G(z)) falls from {d_first:.1e} to {d_last:.1e} and its "
+        "gradient from {first:.1e} to {last:.1e}"
+    ),
+    "claim_02_adam_gradient_ratio": (
+        "the non-saturating gradient is {first:.0f} times larger at the start and {last:.0f} times at the end"
+    ),
+    "claim_02_adam_same_speed": (
+        "with Adam both move at about lr per step: saturating {sat:.2f} lr, non-saturating {ns:.2f} lr on average"
+    ),
+    "claim_02_adam_neither_arrives": (
+        "neither reaches the data at 4.0, and the saturating one is ahead: {sat:.2f} against {ns:.2f}"
+    ),
+    "claim_02_sat_frozen": (
+        "saturating loss: D(G(z)) = {d_fake:.1e} < 1e-4, and the fakes moved only {moved:.2f} on average"
+    ),
+    "claim_02_ns_escapes_to_few_modes": (
+        "non-saturating loss: the fakes moved {moved:.2f} on average, onto {hit} of the 8 modes"
+    ),
+    "claim_02_d_grew_certain": "D grew certain: the mean D(G(z)) fell from {first:.1e} to {last:.1e}",
+    "claim_02_adam_steps_shrink": (
+        "Adam's last generator step is {sat:.4f} lr with the saturating loss, {ns:.3f} lr with the non-saturating one"
+    ),
+    "claim_03_losses_hover": (
+        "over the second half of the run L_D stays above {d_min:.2f} (far from 0) and L_G keeps moving between "
+        "{g_min:.2f} and {g_max:.2f}"
+    ),
+    "claim_03_d_either_side": "on average D(x) = {real:.2f} and D(G(z)) = {fake:.2f}: on either side of 1/2",
+    "claim_03_switch_frees": "after the switch the fakes moved {moved:.2f} on average; now {score}",
+    "claim_04_k5_orbits_near": (
+        "k = 5, lr = 1.5 started at (0.05, 0.05) stays on an orbit: distance {start:.3f} at the start, at most "
+        "{largest:.3f}, {last:.3f} after 3000 steps"
+    ),
+    "claim_04_k5_thrown_out_far": (
+        "the same k = 5 started at (0.5, 0.5) is thrown out: distance {start:.3f} at the start, {largest:.2f} at most"
+    ),
+    "claim_04_r1_constant_rate": (
+        "{mode}, γ = 1: the distance shrinks by a factor {factor:.4f} per step (spectral radius {radius:.4f}), "
+        "down to {last:.1e} after 1000 steps"
+    ),
+    "claim_04_ns_damped": (
+        "θ·v_θ + ψ·v_ψ = −t·tanh(t/2) at 1000 random points (largest gap {gap:.1e}); its largest value is "
+        "{largest:.1e} ≤ 0"
+    ),
 }
 
 TABLES: dict[str, dict[str, str]] = {"en": EN}

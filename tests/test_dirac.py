@@ -102,6 +102,18 @@ def test_continuous_minimax_flow_conserves_the_radius():
         assert theta * v[0] + psi * v[1] == pytest.approx(0.0, abs=1e-15)
 
 
+@pytest.mark.parametrize("theta,psi", POINTS + [(3.0, 2.5), (-4.0, 1.5)])
+def test_nonsaturating_flow_is_damped_by_minus_t_tanh_half_t(theta, psi):
+    # notebook 04 states theta v_theta + psi v_psi = -t tanh(t/2) with t = psi theta for the non-saturating game.
+    # Independent of the closed form: the field by autograd through ganedu.losses, and tanh from NumPy.
+    v_theta, v_psi = dirac.autograd_vector_field(theta, psi, "nonsaturating")
+    t = theta * psi
+    assert theta * v_theta + psi * v_psi == pytest.approx(-t * np.tanh(t / 2), abs=1e-12)
+    assert theta * v_theta + psi * v_psi <= 0.0  # the radius never grows in continuous time
+    if t != 0.0:
+        assert theta * v_theta + psi * v_psi < 0.0  # strictly inward off the axes
+
+
 def test_update_matrix_closed_forms():
     h, a = 0.2, 0.5
     np.testing.assert_allclose(dirac.update_matrix(h, "simultaneous"), np.eye(2) + h * dirac.jacobian())

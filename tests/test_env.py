@@ -84,14 +84,37 @@ def test_where(monkeypatch):
     assert env.where() == "colab"
 
 
-def test_estimates_follow_the_benchmark_constants():
-    cpu, gpu = torch.device("cpu"), torch.device("cuda")
-    assert env.estimate(cpu, cores=2)[0] == env.MNIST_LESSON_SECONDS_CPU
-    assert env.estimate(cpu, cores=16)[0] == env.MNIST_LESSON_SECONDS_CPU  # more cores: no promise
-    assert env.estimate(cpu, cores=1)[0] == 2 * env.MNIST_LESSON_SECONDS_CPU
-    seconds, text = env.estimate(gpu)
-    assert seconds == env.MNIST_LESSON_SECONDS_GPU and env.REFERENCE_GPU in text
-    assert env.estimate(torch.device("mps"))[0] is None
+def test_seconds_per_step_warms_up_then_times_one_call():
+    calls, ticks = [], iter([5.0, 7.0])  # a fake clock: the timed call takes 2 s
+
+    assert env.seconds_per_step(calls.append, steps=20, timer=lambda: next(ticks)) == pytest.approx(0.1)
+    assert calls == [env.WARMUP_STEPS, 20]  # warm-up steps first, untimed; then the timed steps in one call
+
+
+def test_lesson_seconds_by_hand():
+    work = env.LessonWork(gan_steps=1000, classifier_steps=400, figures=10)
+    assert env.lesson_seconds(work, 0.1, 0.05, 0.2) == pytest.approx(100 + 20 + 2)
+
+
+def test_estimate_scales_steps_timed_here_by_the_lesson_work():
+    # fake clock: 20 GAN steps take 2 s, 20 classifier steps 1 s, 3 figures 0.6 s (the real steps still run)
+    ticks = iter([0.0, 2.0, 10.0, 11.0, 20.0, 20.6])
+    work = env.LessonWork(gan_steps=1000, classifier_steps=1200, figures=10)
+    torch.manual_seed(3)
+    expected_next = torch.rand(2)
+    torch.manual_seed(3)
+    seconds, text = env.estimate(torch.device("cpu"), work=work, timer=lambda: next(ticks))
+    assert seconds == pytest.approx(1000 * 0.1 + 1200 * 0.05 + 10 * 0.2)  # 162 s; 102 s without the classifier
+    assert text.startswith("about 3 min here, 2 min once the metrics classifier is cached")
+    assert "100.0 ms per GAN step, 50 ms per classifier step, 200 ms per figure" in text
+    assert torch.equal(torch.rand(2), expected_next)  # the learner's random stream is left alone
+
+
+def test_mnist_lesson_counts_follow_the_code_they_count():
+    from ganedu.interface import widgets
+
+    assert env.MNIST_LESSON.gan_steps == 2 * widgets.RUN_STEPS + 50
+    assert env.MNIST_LESSON.classifier_steps == -(-180_000 // 128)  # metrics.train_classifier's default pass count
     assert env._duration(10) == "10 s" and env._duration(180) == "3 min"
 
 
@@ -109,7 +132,7 @@ def test_report_lists_versions_hardware_and_mnist(empty_data_root):
     assert info["cpu_cores"] == env.cpu_cores() >= 1
     assert info["mnist_dir"] == str(empty_data_root / "MNIST" / "raw")
     assert info["mnist_train"] is False and info["mnist_test"] is False
-    assert info["estimate_seconds"] == env.estimate(torch.device("cpu"))[0]
+    assert info["estimate_seconds"] > 0 and "GAN step" in info["estimate"]
 
 
 def test_report_sees_the_local_test_split(mnist_copy):

@@ -10,6 +10,7 @@ import pytest
 import torch
 
 from ganedu import losses, metrics, models
+from ganedu.interface import env
 from ganedu.lessons import exercises
 from ganedu.messages import msg
 
@@ -55,9 +56,9 @@ def test_no_answer_yet_is_not_yet_and_does_not_raise(name, capsys):
 
 
 def test_checkers_are_in_course_order():
-    # each docstring starts with its notebook's number; registration follows the source, so the file reads 01 -> 09
+    # each docstring starts with its notebook's number; registration follows the source, so the file reads 00 -> 09
     lessons = [int(re.match(r"(\d\d):", exercises.REGISTRY[n].check.__doc__).group(1)) for n in NAMES]
-    assert lessons == sorted(lessons) and set(lessons) == set(range(1, 10))
+    assert lessons == sorted(lessons) and set(lessons) == set(range(0, 10))
 
 
 def test_verdict_prints_and_returns_it(capsys):
@@ -92,3 +93,5 @@ def test_answers_match_the_library():
         reference["check_lerp_midpoint_norm"])
     assert metrics.confidence(torch.eye(10)[[0, 1, 2, 3, 4] * 20]) == pytest.approx(
         reference["check_confidence_half_the_digits"])
+    work = env.LessonWork(gan_steps=env.MNIST_LESSON.gan_steps, classifier_steps=0, figures=0)
+    assert env.lesson_seconds(work, 2.0 / 20, 0.0, 0.0) == pytest.approx(reference["check_lesson_seconds"])

@@ -140,6 +140,16 @@ def test_presets_registry_and_overrides():
         toy.preset("nope")
 
 
+def test_preset_budget_in_quick_and_full_mode(monkeypatch):
+    from ganedu import config
+
+    monkeypatch.setattr(config, "QUICK", False)
+    assert toy.preset("healthy").budget == 3000 and toy.preset("strong_d").budget == 600
+    monkeypatch.setattr(config, "QUICK", True)
+    assert toy.preset("healthy").budget == 300  # a tenth
+    assert toy.preset("strong_d").budget == 200 == toy.preset("strong_d_nonsaturating").budget  # quick_steps
+
+
 def test_make_trainer_reproduces_a_run_from_its_seed():
     runs = []
     for _ in range(2):
@@ -199,6 +209,30 @@ def test_race_1d_sgd_stalls_minimax_and_moves_nonsaturating():
     assert np.all(ns["grad"][:5] > 100 * sat["grad"][:5])  # the logit gradients differ by ~1/D(G(z))
     with pytest.raises(ValueError, match="sgd"):
         toy.race_1d(g_optimizer="rmsprop")
+
+
+def test_adam_step_ratio_is_the_last_step_over_lr():
+    # oracle: the weights' actual movement in Adam's last step, divided by lr, and Adam's update written by hand
+    w = nn.Parameter(torch.zeros(3, dtype=torch.float64))
+    opt = torch.optim.Adam([w], lr=0.1, betas=(0.5, 0.999))
+    g1 = torch.tensor([1.0, -2.0, 4.0], dtype=torch.float64)
+    for g in (g1, g1, 1e-3 * g1):  # two steady steps, then a gradient a thousand times smaller
+        before = w.detach().clone()
+        w.grad = g.clone()
+        opt.step()
+    moved = ((w.detach() - before).abs() / 0.1).median().item()
+    m = 0.5 * (0.5 * 0.5 * g1 + 0.5 * g1) + 0.5 * 1e-3 * g1  # m_t = b1 m_{t-1} + (1 - b1) g_t from m_0 = 0
+    v = 0.999 * (0.999 * 0.001 * g1**2 + 0.001 * g1**2) + 0.001 * (1e-3 * g1) ** 2
+    by_hand = ((m / (1 - 0.5**3)).abs() / ((v / (1 - 0.999**3)).sqrt() + 1e-8)).median().item()
+    assert toy.adam_step_ratio(opt) == pytest.approx(moved, rel=1e-9)
+    assert toy.adam_step_ratio(opt) == pytest.approx(by_hand, rel=1e-9)
+    assert toy.adam_step_ratio(opt) < 0.7  # the small gradient gives a step well below lr
+    steady = torch.optim.Adam([nn.Parameter(torch.zeros(2))], lr=0.1)
+    steady.param_groups[0]["params"][0].grad = torch.tensor([1e-4, -3e-4])
+    steady.step()
+    assert toy.adam_step_ratio(steady) == pytest.approx(1.0, rel=1e-3)  # first step: full size whatever |g|
+    with pytest.raises(ValueError, match="step"):
+        toy.adam_step_ratio(torch.optim.Adam([nn.Parameter(torch.zeros(1))]))
 
 
 def test_field_panel_png_is_reused_and_works_for_any_2d_trainer():

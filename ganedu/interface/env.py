@@ -1,30 +1,48 @@
 """The learner's environment: the setup banner every notebook prints, and the check ``00_start_here`` shows.
 
 ``setup()`` is the one call a notebook makes before anything else; ``report()`` lists versions, hardware,
-where MNIST is looked for, and how long the MNIST lesson takes here. Nothing happens at import.
+where MNIST is looked for, and how long the MNIST lesson takes here, estimated from a few steps timed on this
+machine. Nothing happens at import.
 """
 
 from __future__ import annotations
 
 import html
+import math
 import os
 import platform as _platform
 import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from importlib import metadata
 from typing import Any
 
 import torch
 
-from .. import __version__, config, data
+from .. import __version__, config, data, metrics, models
 from ..config import cpu_cores
 from ..messages import msg
+from ..train import TrainConfig, Trainer
+from . import plot
 
-# Wall time of the MNIST lesson (notebook 05: the MLP GAN until its digits are recognisable), taken from
-# benchmarks/RESULTS.md. PLACEHOLDERS until that file holds the measured numbers; keep each number's hardware.
-MNIST_LESSON_SECONDS_CPU = 180.0  # on 2 CPU cores (a Binder-sized machine)
-MNIST_LESSON_SECONDS_GPU = 10.0  # on the reference GPU below
-REFERENCE_GPU = "an NVIDIA H100"  # the GPU MNIST_LESSON_SECONDS_GPU was measured on
-REFERENCE_CORES = 2  # the core count MNIST_LESSON_SECONDS_CPU was measured on
+
+@dataclass(frozen=True)
+class LessonWork:
+    """What one lesson computes at full size, counted from its cells; the estimate times a few of each here."""
+
+    gan_steps: int  # generator steps of all its training cells together (Algorithm 1 steps)
+    classifier_steps: int  # optimizer steps of the metrics classifier (on first use only: then it is cached)
+    figures: int  # static figures it draws (live dashboard redraws are not counted)
+
+
+# Notebook 05, counted from its cells (update with them): dash.run() and quality_dash.run() train 3000 steps each
+# (widgets.RUN_STEPS), the reloaded checkpoint 50 more; its QualityMeter trains the metrics classifier once on
+# ~180 k digits in batches of 128 (metrics.train_classifier); five figures.
+MNIST_LESSON = LessonWork(gan_steps=2 * 3000 + 50, classifier_steps=math.ceil(180_000 / 128), figures=5)
+TIMED_STEPS = 20  # GAN and classifier steps timed: a second or two on 2 CPU cores, enough to average out noise
+TIMED_FIGURES = 3  # figures rendered and timed
+WARMUP_STEPS = 2  # untimed steps first: allocations and first-call overheads are not the lesson's pace
 
 # Versions the report shows: report key -> (product name, distribution name; None means the interpreter).
 PACKAGES = {"python": ("Python", None), "torch": ("PyTorch", "torch"), "torchvision": ("torchvision", "torchvision"),
@@ -86,22 +104,68 @@ def _duration(seconds: float) -> str:
     return msg("env_seconds", seconds=seconds) if seconds < 90 else msg("env_minutes", minutes=seconds / 60)
 
 
-def estimate(device: torch.device, cores: int | None = None) -> tuple[float | None, str]:
-    """(seconds or None, sentence): how long the MNIST lesson takes on ``device``, from the benchmark constants.
+def seconds_per_step(run: Callable[[int], object], steps: int = TIMED_STEPS,
+                     timer: Callable[[], float] = time.perf_counter) -> float:
+    """Wall seconds per step of ``run(n)`` (a callable that takes n steps): ``WARMUP_STEPS`` untimed, then
+    ``steps`` timed in one call. ``run`` must finish its device work before it returns (see ``_synced``)."""
+    run(WARMUP_STEPS)
+    start = timer()
+    run(steps)
+    return (timer() - start) / steps
 
-    CPU time is scaled by ``REFERENCE_CORES / cores`` only below the reference (fewer cores: slower); more
-    cores are not promised to help, since small MLPs do not scale well across threads.
+
+def lesson_seconds(work: LessonWork, gan_step: float, classifier_step: float, figure: float) -> float:
+    """Seconds for ``work`` from the seconds one GAN step, one classifier step and one figure take."""
+    return work.gan_steps * gan_step + work.classifier_steps * classifier_step + work.figures * figure
+
+
+def _synced(device: torch.device, run: Callable[[int], object]) -> Callable[[int], None]:
+    """``run`` followed by a wait for the device's queued kernels, so a timer reads finished work."""
+    def synced(n: int) -> None:
+        run(n)
+        if device.type == "cuda":
+            torch.cuda.synchronize(device)
+        elif device.type == "mps":
+            torch.mps.synchronize()
+    return synced
+
+
+def _lesson_runs(device: torch.device) -> dict[str, Callable[[int], None]]:
+    """n-step callables for the three kinds of work in ``LessonWork``, on MNIST-shaped random digits.
+
+    The step time does not depend on the pixels, so no data set is needed. Models are built under a forked
+    seed, so the learner's random streams continue as if nothing ran.
     """
-    gpu_time = _duration(MNIST_LESSON_SECONDS_GPU)
-    if device.type == "cuda":
-        text = msg("env_estimate_gpu", time=gpu_time, ref_time=gpu_time, ref_gpu=REFERENCE_GPU)
-        return MNIST_LESSON_SECONDS_GPU, text
-    if device.type == "mps":
-        return None, msg("env_estimate_mps", gpu_time=gpu_time, cpu_time=_duration(MNIST_LESSON_SECONDS_CPU))
-    cores = cores or cpu_cores()
-    seconds = MNIST_LESSON_SECONDS_CPU * max(1.0, REFERENCE_CORES / cores)
-    text = msg("env_estimate_cpu", time=_duration(seconds), ref_time=_duration(MNIST_LESSON_SECONDS_CPU),
-               gpu_time=gpu_time)
+    n = 128 * (TIMED_STEPS + WARMUP_STEPS)  # enough digits for one pass of classifier batches
+    with config.seeded(0, device):
+        images = torch.rand(n, 1, 28, 28) * 2 - 1  # (N, 1, 28, 28) in [-1, 1], like ge.mnist()
+        labels = torch.randint(0, 10, (n,))
+        g, d = models.build("mlp")  # notebook 05's pair
+    trainer = Trainer(g, d, images, TrainConfig(device=str(device)))
+    dev = trainer.device
+    return {
+        "gan": _synced(dev, lambda k: trainer.train(steps=k)),
+        "classifier": _synced(dev, lambda k: metrics.train_classifier(images[: 128 * k], labels[: 128 * k],
+                                                                      epochs=1, device=dev)),
+        "figure": lambda k: [plot.figure_to_png(plot.grid_figure(images[:64])) for _ in range(k)],
+    }
+
+
+def estimate(device: torch.device, work: LessonWork = MNIST_LESSON,
+             timer: Callable[[], float] = time.perf_counter) -> tuple[float, str]:
+    """(seconds, sentence): how long ``work`` (the MNIST lesson, notebook 05) takes on ``device``.
+
+    Times ``TIMED_STEPS`` steps of the lesson's GAN and of its metrics classifier and ``TIMED_FIGURES`` figures
+    here (a few seconds), and scales them by ``work``'s counts. ``timer`` is replaceable for tests.
+    """
+    runs = _lesson_runs(device)
+    gan = seconds_per_step(runs["gan"], TIMED_STEPS, timer)
+    clf = seconds_per_step(runs["classifier"], TIMED_STEPS, timer)
+    fig = seconds_per_step(runs["figure"], TIMED_FIGURES, timer)
+    seconds = lesson_seconds(work, gan, clf, fig)
+    cached = lesson_seconds(work, gan, 0.0, fig)
+    text = msg("env_estimate_timed", time=_duration(seconds), cached=_duration(cached), gan_ms=gan * 1e3,
+               clf_ms=clf * 1e3, fig_ms=fig * 1e3)
     return seconds, text
 
 
@@ -145,7 +209,8 @@ def report(root: str | os.PathLike | None = None, device: str | torch.device = "
 
     Keys: ``python``, ``torch``, ``torchvision``, ``ipywidgets``, ``ipykernel`` (version strings), ``cpu_cores``,
     ``gpu``, ``device``, ``platform``, ``mnist_dir``, ``mnist_train``, ``mnist_test`` (bools), ``estimate``
-    (sentence) and ``estimate_seconds`` (float, None where not measured). Nothing is downloaded.
+    (sentence) and ``estimate_seconds`` (float; a few seconds of timed steps, see :func:`estimate`). Nothing is
+    downloaded.
     """
     dev = config.pick_device(device)
     cores = cpu_cores()
@@ -157,7 +222,7 @@ def report(root: str | os.PathLike | None = None, device: str | torch.device = "
     info["mnist_dir"] = str(data.raw_dir(root))
     info["mnist_train"] = data.available("train", root)
     info["mnist_test"] = data.available("test", root)
-    info["estimate_seconds"], info["estimate"] = estimate(dev, cores)
+    info["estimate_seconds"], info["estimate"] = estimate(dev)
     return info
 
 

@@ -2,7 +2,7 @@
 
 Each checker is registered with a reference answer (must pass) and a typical wrong answer (must fail), and
 ``tests/test_exercises.py`` runs both for every checker, so CI checks the checkers themselves. The checkers are
-grouped by the notebook that asks them, in course order (01 to 09).
+grouped by the notebook that asks them, in course order (00 to 09).
 """
 
 from __future__ import annotations
@@ -60,6 +60,16 @@ def _number(answer: object) -> float | None:
 def _near(answer: object, target: float, tol: float = 1e-3) -> bool:
     value = _number(answer)
     return value is not None and abs(value - target) <= tol * max(1.0, abs(target))
+
+
+# --- 00 start here -------------------------------------------------------------------------------------------------
+
+
+@exercise(reference=lambda: 605.0, wrong=lambda: 2.0)
+def check_lesson_seconds(answer: object) -> bool:
+    """00: 20 timed GAN steps took 2 s; the lesson trains 6050 steps: 6050 * (2 / 20) = 605 s of GAN steps."""
+    ok = _near(answer, 6050 * 2.0 / 20)
+    return verdict(ok, msg("ex_lesson_seconds_ok" if ok else "ex_lesson_seconds_hint"))
 
 
 # --- 01 the minimax objective -------------------------------------------------------------------------------------

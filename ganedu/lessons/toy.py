@@ -257,11 +257,12 @@ class Preset:
     points: tuple[tuple[float, float], ...] = ()  # mode centres for dataset="points", e.g. ((0, 0), (2, 1))
     seed: int = 0  # weights, data, batches and noise all follow from it
     expect: str = ""  # messages key: what the learner should see
+    quick_steps: int = 0  # steps in quick mode (tests, CI) if a tenth is too few to show the behaviour; 0: a tenth
 
     @property
     def budget(self) -> int:
-        """Steps to train for this preset's behaviour: ``steps``, or a tenth in quick mode (tests)."""
-        return quick(self.steps, max(1, self.steps // 10))
+        """Steps to train for this preset's behaviour: ``steps``; in quick mode (tests) ``quick_steps`` or a tenth."""
+        return quick(self.steps, self.quick_steps or max(1, self.steps // 10))
 
 
 PRESETS: dict[str, Preset] = {
@@ -275,10 +276,10 @@ PRESETS: dict[str, Preset] = {
         # D far ahead (k = 5 at 25x G's step size) of a G that starts as a clump at the centre: with the
         # saturating loss D(G(z)) falls below 1e-5 and G's gradient vanishes, so G does not move at all
         Preset("strong_d", loss="minimax", k=5, lr_d=5e-3, lr_g=2e-4, g_init_scale=0.1, steps=600,
-               expect="toy_expect_strong_d"),
+               quick_steps=200, expect="toy_expect_strong_d"),
         # the same D with the non-saturating loss: G escapes at once, but onto one or two modes only
         Preset("strong_d_nonsaturating", loss="nonsaturating", k=5, lr_d=5e-3, lr_g=2e-4, g_init_scale=0.1,
-               steps=600, expect="toy_expect_strong_d_ns"),
+               steps=600, quick_steps=200, expect="toy_expect_strong_d_ns"),
     )
 }
 
@@ -296,7 +297,7 @@ def preset(name: str, **overrides: object) -> Preset:
 def make_trainer(p: Preset | str = "healthy", device: str = "cpu", n_samples: int = 512,
                  **overrides: object) -> Trainer:
     """A fresh ``Trainer`` for a preset (a name or a Preset), on the CPU by default so a seed gives the same run
-    on every machine; ``n_samples`` fixed-noise samples are what panels and coverage look at.
+    on the same machine and PyTorch version; ``n_samples`` fixed-noise samples are what panels and coverage look at.
 
     The trainer carries its data set as the plain attribute ``trainer.dataset`` (a :class:`Dataset2D`), which
     :func:`score` and the 2D field panel read to know where the modes are.
@@ -413,3 +414,28 @@ def race_1d(loss: str = "nonsaturating", steps: int | None = None, g_optimizer: 
             out["step"][i], out["g_mean"][i] = i + 1, g.bias.item()
             out["d_fake"][i] = torch.sigmoid(fake_logits.detach()).mean().item()
     return out
+
+
+def adam_step_ratio(optimizer: torch.optim.Adam) -> float:
+    """Median over all weights of |Adam's last step| / lr: how much of its step size Adam really used.
+
+    Adam moves a weight by lr * m_hat / (sqrt(v_hat) + eps), with m_hat, v_hat the bias-corrected running means
+    of the gradient and of its square (Kingma & Ba 2015, Algorithm 1). A gradient of steady size gives a ratio
+    near 1 whatever that size; a gradient that shrinks faster than v_hat forgets (about 1 / (1 - beta2) steps)
+    gives a ratio far below 1. Read from the optimizer's state after at least one step; weights without
+    state are skipped.
+    """
+    ratios = []
+    for group in optimizer.param_groups:
+        beta1, beta2 = group["betas"]
+        for p in group["params"]:
+            state = optimizer.state.get(p)
+            if not state:
+                continue
+            n = float(state["step"])
+            m_hat = state["exp_avg"] / (1 - beta1**n)
+            v_hat = state["exp_avg_sq"] / (1 - beta2**n)
+            ratios.append((m_hat.abs() / (v_hat.sqrt() + group["eps"])).flatten())
+    if not ratios:
+        raise ValueError(msg("toy_adam_no_state"))
+    return float(torch.cat(ratios).median())
