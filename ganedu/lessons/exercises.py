@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import torch
 
@@ -60,6 +61,14 @@ def _number(answer: object) -> float | None:
 def _near(answer: object, target: float, tol: float = 1e-3) -> bool:
     value = _number(answer)
     return value is not None and abs(value - target) <= tol * max(1.0, abs(target))
+
+
+def _holds(test: Callable[[Any], bool], answer: object) -> bool:
+    """``test(answer)``; an answer of the wrong kind or length (TypeError, ValueError) is wrong, not a crash."""
+    try:
+        return bool(test(answer))
+    except (TypeError, ValueError):
+        return False
 
 
 # --- 00 start here -------------------------------------------------------------------------------------------------
@@ -119,11 +128,7 @@ def check_gradient_ratio(answer: object) -> bool:
 @exercise(reference=lambda: (1, 1.0), wrong=lambda: (8, 1.0))
 def check_collapsed_coverage(answer: object) -> bool:
     """03: (modes hit, high-quality share) of a generator that puts every sample on one ring mode's centre."""
-    try:
-        modes, share = answer
-        ok = int(modes) == 1 and _near(share, 1.0)
-    except (TypeError, ValueError):
-        ok = False
+    ok = _holds(lambda a: len(a) == 2 and int(a[0]) == 1 and _near(a[1], 1.0), answer)
     return verdict(ok, msg("ex_collapse_ok" if ok else "ex_collapse_hint"))
 
 
@@ -140,11 +145,11 @@ def check_heatmap_at_optimum(answer: object) -> bool:
 @exercise(reference=lambda: (0.5j, -0.5j), wrong=lambda: (0.5, -0.5))
 def check_dirac_eigenvalues(answer: object) -> bool:
     """04: eigenvalues of the unregularised Dirac-GAN Jacobian at (0, 0) with a BCE loss: +- i f'(0) = +- i/2."""
-    try:
-        got = sorted((complex(v) for v in answer), key=lambda c: (c.imag, c.real))
-        ok = len(got) == 2 and all(abs(g - w) < 1e-3 for g, w in zip(got, (-0.5j, 0.5j), strict=True))
-    except (TypeError, ValueError):
-        ok = False
+    def both_roots(a: object) -> bool:
+        got = sorted((complex(v) for v in a), key=lambda c: (c.imag, c.real))
+        return len(got) == 2 and all(abs(g - w) < 1e-3 for g, w in zip(got, (-0.5j, 0.5j), strict=True))
+
+    ok = _holds(both_roots, answer)
     return verdict(ok, msg("ex_dirac_eig_ok" if ok else "ex_dirac_eig_hint"))
 
 
@@ -261,11 +266,7 @@ def check_copy_detector(answer: object) -> bool:
 def check_one_class_pr(answer: object) -> bool:
     """07: (precision, recall) of a generator that draws only clean 1s: its samples lie on the real manifold
     (high precision) but reach only the 1s among the real digits (low recall)."""
-    try:
-        p, r = (str(a).strip().lower() for a in answer)
-        ok = (p, r) == ("high", "low")
-    except (TypeError, ValueError):
-        ok = False
+    ok = _holds(lambda a: tuple(str(v).strip().lower() for v in a) == ("high", "low"), answer)
     return verdict(ok, msg("ex_one_class_pr_ok" if ok else "ex_one_class_pr_hint"))
 
 
