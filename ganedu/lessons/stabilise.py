@@ -235,6 +235,13 @@ def _mnist_digits() -> Tensor:
     return data.mnist(data.best_split())[0]
 
 
+def _mnist_reference(clf: Classifier | None) -> Tensor:
+    """The real digits the MNIST metrics compare with: those the classifier never saw (``metrics.held_out``)."""
+    from .. import metrics
+
+    return metrics.held_out(clf)[0]
+
+
 class _Measure:
     """Scores generated samples for one problem: the ring's mode coverage, or MNIST's classifier metrics."""
 
@@ -331,6 +338,8 @@ def watch_recipe(r: Recipe | str, problem: str | Problem = "ring", seed: int = 0
     the global RNG is seeded inside a fork, so the caller's random state is left alone). Measurements use their own
     fixed noise and are excluded from ``seconds``. With ``ema`` the averaged generator is what gets measured.
     On the ring, ``n_points`` generated points are kept per snapshot. ``clf``: the MNIST classifier to use.
+    MNIST samples are compared with the digits the classifier never saw (``metrics.held_out``), or with ``data``
+    when it is given.
     """
     r, p = recipe(r), _problem(problem)
     steps = steps or config.quick(p.steps, p.quick_steps)
@@ -341,7 +350,8 @@ def watch_recipe(r: Recipe | str, problem: str | Problem = "ring", seed: int = 0
     threads = config.one_thread() if p.name == "ring" else nullcontext()  # tiny nets: 1 thread is faster
     with threads, config.seeded(seed, dev):
         trainer, data_obj = build_trainer(r, p, seed=seed, device=str(dev), data=data)
-        measure = _Measure(p, data_obj, clf=clf)
+        real = _mnist_reference(clf) if p.name == "mnist" and data is None else None  # else: the given data
+        measure = _Measure(p, data_obj, clf=clf, real=real)
         ema = EMA(trainer.G, decay=r.ema) if r.ema is not None else None
         callbacks = [ema] if ema is not None else []
         shown = (lambda: ema.generator) if ema is not None else (lambda: trainer.G)
