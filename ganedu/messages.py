@@ -495,6 +495,8 @@ EN: dict[str, str] = {
     "model_bad_endpoints": "z0 and z1 must be two vectors of the same length, got shapes {a} and {b}",
     "model_bad_path_steps": "steps must be a whole number >= 2 (both endpoints), got {value!r}",
     "model_bad_role": "role must be 'generator' or 'discriminator', got {value!r}",
+    # --- claims of notebooks 07-09 (and the metrics and losses they check) ---
+    "loss_negative_density": "densities cannot be negative: pass p_data(x) and p_g(x) as values >= 0",
 }
 
 TABLES: dict[str, dict[str, str]] = {"en": EN}
