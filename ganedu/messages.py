@@ -526,6 +526,9 @@ EN: dict[str, str] = {
         "flagged as near-copies: copies {copies:.0%}, fresh real digits {real:.1%} (about the 1 % the rule lets "
         "through), one class {ones:.1%}"
     ),
+    "claim_07_fd_scale": (
+        "FD = {once:.3f}; with every feature doubled {doubled:.3f}: {ratio:.6f} times as much, exactly 4 (= 2²)"
+    ),
     "claim_07_run_is_unfinished": "the FD {fd:.1f} is {ratio:.0f} floors, and the recall is {recall:.3f} (below 0.05)",
     "claim_08_collapse_without_alarm": (
         "no alarm from the losses: L_D {d:.3f} (log 4 = 1.386), L_G {g:.3f} (log 2 = 0.693), while the baseline "

@@ -662,7 +662,9 @@ def evaluate(samples, real, clf: Classifier | None = None, n: int | None = None,
     Fréchet distance is biased upwards at finite n, so ``fd_real_floor`` is the FD between A and n *other* real
     digits B: what a perfect generator drawing fresh digits would score at this n. ``fd`` close to the floor is as
     good as it gets; FDs measured at different n are not comparable (the bias shrinks roughly like 1/n).
-    ``train``: the digits the generator was trained on, for the memorization check (default: ``real``).
+    ``real`` should be digits the classifier never saw (:func:`held_out`): on its own training digits its features
+    are unusually good, which flatters the floor. ``train``: the digits the generator was trained on, for the
+    memorization check (default: ``real``).
     Coverage and histogram count only samples that :func:`digit_mask` accepts: noise reads as no class.
     Keys: n, fd, fd_real_floor, coverage, confidence, max_prob, precision, recall, memorization, histogram.
     """
