@@ -345,7 +345,7 @@ def watch_recipe(r: Recipe | str, problem: str | Problem = "ring", seed: int = 0
     """
     r, p = recipe(r), _problem(problem)
     steps = steps or config.quick(p.steps, p.quick_steps)
-    every = every or p.every
+    every = p.every if every is None else every
     for name, value in (("steps", steps), ("every", every)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ValueError(msg("bad_steps", name=name, value=value))
