@@ -522,6 +522,11 @@ EN: dict[str, str] = {
         "confidence: one class {one:.2f} (about 1), half the classes {half:.2f} (about 5), noise {noise:.2f}, "
         "blurred digits {blurred:.2f} below real digits {real:.2f}"
     ),
+    "claim_07_precision_recall": (
+        "real digits: precision {p_real:.2f}, recall {r_real:.2f}; one class, half the classes and blurred digits "
+        "keep over 90 % of that precision, while their recall drops to {r_one:.2f}, {r_half:.2f} and {r_blur:.2f}; "
+        "noise has neither, noisy digits lose some of both"
+    ),
     "claim_07_memorization": (
         "flagged as near-copies: copies {copies:.0%}, fresh real digits {real:.1%} (about the 1 % the rule lets "
         "through), one class {ones:.1%}"
