@@ -523,9 +523,9 @@ EN: dict[str, str] = {
         "blurred digits {blurred:.2f} below real digits {real:.2f}"
     ),
     "claim_07_precision_recall": (
-        "real digits: precision {p_real:.2f}, recall {r_real:.2f}; one class, half the classes and blurred digits "
-        "keep over 90 % of that precision, while their recall drops to {r_one:.2f}, {r_half:.2f} and {r_blur:.2f}; "
-        "noise has neither, noisy digits lose some of both"
+        "real digits: precision {p_real:.2f}, recall {r_real:.2f}; one class and half the classes keep over 90 % of "
+        "that precision, while the recall drops to {r_one:.2f} for one class, {r_half:.2f} for half the classes and "
+        "{r_blur:.2f} for blurred digits; noise has neither, noisy digits lose some of both"
     ),
     "claim_07_memorization": (
         "flagged as near-copies: copies {copies:.0%}, fresh real digits {real:.1%} (about the 1 % the rule lets "
