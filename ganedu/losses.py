@@ -75,6 +75,23 @@ def d_loss_smoothed(real_logits: Tensor, fake_logits: Tensor, real_target: float
     return real.mean() + F.softplus(fake_logits).mean()
 
 
+def optimal_d_smoothed(p_data: Tensor, p_g: Tensor, real_target: float = SMOOTH_REAL) -> Tensor:
+    """The discriminator that minimizes :func:`d_loss_smoothed` for densities ``p_data`` and ``p_g``, elementwise:
+
+    D*(x) = a p_data(x) / (p_data(x) + p_g(x)),   a = ``real_target``
+
+    (Goodfellow 2016, NIPS tutorial, Section 4.2). Pointwise, L_D weighs the real term by p_data and the fake term
+    by p_g; its logit derivative p_data (D - a) + p_g D vanishes there. So D* = a where only data lies, a/2 where
+    both densities are equal, 0 where only fakes lie; a = 1 gives Goodfellow et al.'s D* = p_data / (p_data + p_g).
+    Where both densities are 0 the value does not enter L_D; we return a/2 there.
+    """
+    p, q = torch.as_tensor(p_data, dtype=torch.float64), torch.as_tensor(p_g, dtype=torch.float64)
+    if bool((p < 0).any()) or bool((q < 0).any()):
+        raise ValueError(msg("loss_negative_density"))
+    total = p + q
+    return torch.where(total > 0, real_target * p / torch.where(total > 0, total, 1.0), real_target / 2)
+
+
 def d_loss_wasserstein(real_logits: Tensor, fake_logits: Tensor) -> Tensor:
     """Wasserstein critic loss (Arjovsky et al. 2017): L_D = E_z[f(G(z))] - E_x[f(x)].
 

@@ -102,6 +102,37 @@ def test_smoothed_optimum_is_d_equals_09():
         assert lt.grad.item() == pytest.approx(want, abs=1e-6)
 
 
+def _argmin_logit(f, lo: float = -30.0, hi: float = 30.0) -> float:
+    """The minimizer of a convex scalar function of one logit, by bisection on its autograd derivative."""
+    for _ in range(100):
+        mid = torch.tensor((lo + hi) / 2, dtype=torch.float64, requires_grad=True)
+        f(mid).backward()
+        lo, hi = (mid.item(), hi) if mid.grad.item() < 0 else (lo, mid.item())
+    return (lo + hi) / 2
+
+
+@pytest.mark.parametrize("p, q", [(1.0, 0.0), (3.0, 1.0), (1.0, 1.0), (0.2, 0.7), (0.05, 2.0)])
+def test_smoothed_optimum_is_a_p_over_p_plus_q(p, q):
+    # Pointwise, L_D weighs the real term by p_data(x) = p and the fake term by p_g(x) = q: minimize
+    # p·L_D(t, c) + q·L_D(c, t) over the logit t (the terms in the fixed c are constants) with the library's loss.
+    c = torch.zeros(1, 1, dtype=torch.float64)
+    weighted = lambda t: p * losses.d_loss_smoothed(t.view(1, 1), c) + q * losses.d_loss_smoothed(c, t.view(1, 1))
+    numeric = sig(_argmin_logit(weighted))
+    closed = losses.optimal_d_smoothed(*torch.tensor([p, q], dtype=torch.float64)).item()
+    assert closed == pytest.approx(0.9 * p / (p + q), rel=1e-12) and numeric == pytest.approx(closed, abs=1e-9)
+
+
+def test_smoothed_optimum_edges_and_the_unsmoothed_case():
+    from ganedu.lessons import theory
+
+    p, q = torch.tensor([1.0, 0.0, 2.0, 0.0]), torch.tensor([0.0, 1.0, 2.0, 0.0])
+    assert losses.optimal_d_smoothed(p, q).tolist() == pytest.approx([0.9, 0.0, 0.45, 0.45])  # both 0: a/2
+    assert losses.optimal_d_smoothed(p[:3], q[:3], real_target=1.0).numpy() == pytest.approx(
+        theory.optimal_discriminator(p[:3].numpy(), q[:3].numpy()))  # a = 1: Goodfellow et al.'s D*
+    with pytest.raises(ValueError, match="densit"):
+        losses.optimal_d_smoothed(torch.tensor([-1.0]), torch.tensor([1.0]))
+
+
 def test_smoothing_is_one_sided():
     # the fake term is the plain BCE one: the loss difference to BCE does not depend on the fake logits
     real = torch.tensor([[0.7], [2.0]])

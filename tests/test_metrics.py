@@ -102,6 +102,21 @@ def test_fd_handles_singular_covariances():
     assert math.isfinite(M.frechet_distance(xa, torch.randn(300, 8, dtype=torch.float64)))
 
 
+def test_fd_bias_shrinks_like_one_over_n():
+    # Two samples of n points from N(0, I_d): FD(inf) = 0, and to leading order in 1/n
+    # E||m_a - m_b||^2 = 2d/n (exact) and E Tr(Sa + Sb - 2(Sa Sb)^1/2) = E||Sa - Sb||_F^2 / 4 = (d^2 + d) / (2n)
+    # (Var of a sample covariance entry: 2/n on the diagonal, 1/n off it), so E[FD(n)] = d(d + 5) / (2n).
+    d, reps = 4, 400
+    g = torch.Generator().manual_seed(0)
+    bias = {}
+    for n in (100, 400):
+        fds = [M.frechet_distance(torch.randn(n, d, generator=g, dtype=torch.float64),
+                                  torch.randn(n, d, generator=g, dtype=torch.float64)) for _ in range(reps)]
+        bias[n] = sum(fds) / reps
+        assert n * bias[n] == pytest.approx(d * (d + 5) / 2, rel=0.1)  # n x bias is the same constant
+    assert bias[100] / bias[400] == pytest.approx(4.0, rel=0.15)  # 4x the points, a quarter of the bias
+
+
 def test_fd_from_stats_equals_fd_and_checks_inputs():
     g = torch.Generator().manual_seed(12)
     x, y = torch.randn(200, 5, generator=g), torch.randn(300, 5, generator=g) * 2
@@ -290,21 +305,71 @@ def test_classifier_trains_once_then_caches(clf, digits, cache, tmp_path, monkey
     monkeypatch.setattr(data, "available", lambda split, root=None: have[split])
     monkeypatch.setattr(M, "train_classifier", fake_train)
     first = M.classifier(root=tmp_path)
-    assert calls == ["train", "test", ("train", 64)]  # train split missing: falls back to test, says so
-    assert "Warning" in capsys.readouterr().out and first.meta["split"] == "test"
+    # train split missing: learns from half of the test split, says so, then reads the other half for its accuracy
+    assert calls == ["train", "test", ("train", 32), "test"]
+    assert "half of the test split (32 digits)" in capsys.readouterr().out and first.meta["split"] == "test"
+    assert "held_out_accuracy" in first.meta
     assert M.cache_path().is_file() and M.cache_path().parent.parent == cache  # GANEDU_CACHE, not the data root
     assert not (tmp_path / "classifiers").exists()
     assert M.classifier(root=tmp_path) is first  # memory: nothing read, nothing trained
     monkeypatch.setattr(M, "_MEMORY", {})
     calls.clear()
-    second = M.classifier(root=tmp_path)  # a new session: from the file, no download attempt, still a warning
-    assert calls == [] and second.meta["split"] == "test" and "Warning" in capsys.readouterr().out
+    second = M.classifier(root=tmp_path)  # a new session: from the file, no download attempt, nothing to warn of
+    assert calls == [] and second.meta["split"] == "test" and capsys.readouterr().out == ""
     assert torch.equal(M.features(second, x[:5]), M.features(first, x[:5]))
     have["train"] = True  # the train split arrives: the test-split classifier is replaced
     monkeypatch.setattr(M, "_MEMORY", {})
     third = M.classifier(root=tmp_path)
     assert calls == ["train", ("train", 64), "test"] and third.meta["split"] == "train"
-    assert "test_accuracy" in third.meta and M.load_classifier(M.cache_path()).meta["split"] == "train"
+    assert "held_out_accuracy" in third.meta and M.load_classifier(M.cache_path()).meta["split"] == "train"
+
+
+def test_the_test_split_is_halved_the_same_way_everywhere():
+    images, labels = torch.arange(10).view(10, 1, 1, 1).expand(10, 1, 28, 28), torch.arange(10)
+    (learn_x, learn_y), (held_x, held_y) = M.split_test_digits(images, labels)
+    assert learn_y.tolist() == [0, 2, 4, 6, 8] and held_y.tolist() == [1, 3, 5, 7, 9]  # disjoint, all used
+    assert torch.equal(learn_x[:, 0, 0, 0], learn_y) and torch.equal(held_x[:, 0, 0, 0], held_y)  # pairs kept
+    # MNIST's test file: 5 k cleaner digits, then 5 k harder ones; each half must get 2.5 k of both
+    (_, learn), (_, held) = M.split_test_digits(torch.zeros(10_000), torch.arange(10_000))
+    assert len(learn) == len(held) == 5000 and (learn < 5000).sum() == (held < 5000).sum() == 2500
+
+
+def test_held_out_digits_are_the_ones_the_classifier_never_saw(monkeypatch):
+    test_x, test_y = torch.rand(8, 1, 28, 28), torch.arange(8)
+    monkeypatch.setattr(data, "mnist", lambda split="train", root=None, **kw: (test_x, test_y))
+    on_test, on_train = M.Classifier(), M.Classifier()
+    on_test.meta, on_train.meta = {"split": "test"}, {"split": "train"}
+    x, y = M.held_out(on_test)
+    assert y.tolist() == [1, 3, 5, 7] and torch.equal(x, test_x[1::2])  # the half it did not learn from
+    assert M.held_out(on_train)[1].tolist() == list(range(8))  # learned from the train split: all test digits
+
+
+def test_the_half_test_classifier_learns_from_one_half_and_is_scored_on_the_other(cache, monkeypatch):
+    test_x, test_y = torch.rand(10, 1, 28, 28) * 2 - 1, torch.arange(10)
+    seen = {}
+
+    def fake_mnist(split="train", root=None, download=True):
+        if split == "train":
+            raise data.DataUnavailable("offline")
+        return test_x, test_y
+
+    def fake_train(images, labels, **kw):
+        seen["labels"] = labels.tolist()
+        out = M.Classifier()
+        out.meta = {"seconds": 0.0}
+        return out
+
+    monkeypatch.setattr(data, "mnist", fake_mnist)
+    monkeypatch.setattr(data, "available", lambda split, root=None: split == "test")
+    monkeypatch.setattr(M, "train_classifier", fake_train)
+    def fake_accuracy(clf, images, labels):
+        seen["scored"] = labels.tolist()
+        return 0.5
+
+    monkeypatch.setattr(M, "accuracy", fake_accuracy)
+    clf = M.classifier()
+    assert seen["labels"] == [0, 2, 4, 6, 8] and seen["scored"] == [1, 3, 5, 7, 9]  # no digit in both
+    assert clf.meta["split"] == "test" and clf.meta["held_out_accuracy"] == 0.5
 
 
 def test_quick_mode_caches_under_its_own_name(monkeypatch, cache):

@@ -163,6 +163,34 @@ def test_same_seed_same_outcome_and_ema_is_measured():
     assert avg.outcome.samples == points(avg.ema.generator) != points(avg.trainer.G)
 
 
+def test_measurements_follow_every_and_bad_budgets_are_explained():
+    run = stabilise.watch_recipe("baseline", "ring", seed=0, steps=5, every=2)
+    assert [row[0] for row in run.outcome.trajectory] == [2, 4, 5]  # every 2 steps, and at the end
+    assert [step for step, _ in run.snapshots] == [2, 4, 5]
+    for bad in ({"steps": -1}, {"steps": 3, "every": 0}, {"steps": 3, "every": 1.5}, {"steps": 3, "every": True}):
+        with pytest.raises(ValueError, match="positive whole number"):
+            stabilise.watch_recipe("baseline", "ring", seed=0, **bad)
+
+
+def test_mnist_runs_compare_with_the_digits_the_classifier_never_saw(monkeypatch):
+    seen = {}
+    held = torch.rand(64, 1, 28, 28) * 2 - 1
+
+    def fake_held_out(clf=None, root=None):
+        seen["asked"] = True
+        return held, torch.zeros(64, dtype=torch.long)
+
+    monkeypatch.setattr(metrics, "held_out", fake_held_out)
+    monkeypatch.setattr(stabilise, "_mnist_digits", lambda: torch.rand(96, 1, 28, 28) * 2 - 1)
+    run = stabilise.watch_recipe("baseline", "mnist", seed=0, steps=2, clf=metrics.Classifier())
+    # the metrics' reference is the held-out set, not the generator's training digits
+    assert seen == {"asked": True} and run.outcome.metrics["n"] > 0
+    with monkeypatch.context() as m:  # explicit data: that data is the reference, held_out is not asked
+        seen.clear()
+        m.setattr(metrics, "held_out", lambda *a, **k: pytest.fail("held_out must not be used with data="))
+        stabilise.watch_recipe("baseline", "mnist", seed=0, steps=2, clf=metrics.Classifier(), data=held)
+
+
 @pytest.mark.parametrize("name", ["baseline", "WGAN-GP", "spectral norm", "EMA of G"])
 def test_recipes_run_on_mnist_sized_data(name):
     x = torch.rand(120, 1, 28, 28) * 2 - 1  # digit-shaped noise: the code paths, not the quality

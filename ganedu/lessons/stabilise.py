@@ -121,8 +121,9 @@ class Problem:
 
 PROBLEMS: dict[str, Problem] = {
     # the toy preset "mode_collapse" of ganedu.toy: 2D latent, 64-64 MLPs, batch 128, η = 1e-3, G 10x faster
-    # (lr_G = 1e-2): one blob hopping around the ring. ~3 ms a step on one CPU thread
-    "ring": Problem("ring", lr=1e-3, g_speedup=10.0, steps=1500, quick_steps=60, batch_size=128, every=250,
+    # (lr_G = 1e-2): one blob hopping around the ring. ~3 ms a step on one CPU thread, so quick mode runs it in
+    # full: notebooks 07 and 08 check their claims about it (collapse, perfect-generator losses) in the tests too
+    "ring": Problem("ring", lr=1e-3, g_speedup=10.0, steps=1500, quick_steps=1500, batch_size=128, every=250,
                     n_eval=2000),
     # the classic MLP pair (1.5 M + 0.5 M parameters) at the DCGAN rate η = 2e-4, batch 64, G 25x faster
     # (lr_G = 5e-3): within a few hundred steps every sample is read as the same digit. ~20 ms a step on 2 cores
@@ -235,6 +236,13 @@ def _mnist_digits() -> Tensor:
     return data.mnist(data.best_split())[0]
 
 
+def _mnist_reference(clf: Classifier | None) -> Tensor:
+    """The real digits the MNIST metrics compare with: those the classifier never saw (``metrics.held_out``)."""
+    from .. import metrics
+
+    return metrics.held_out(clf)[0]
+
+
 class _Measure:
     """Scores generated samples for one problem: the ring's mode coverage, or MNIST's classifier metrics."""
 
@@ -323,31 +331,37 @@ class Run:
 
 def watch_recipe(r: Recipe | str, problem: str | Problem = "ring", seed: int = 0, steps: int | None = None,
                  device: str = "cpu", data: Tensor | None = None, clf: Classifier | None = None,
-                 n_points: int = 400) -> Run:
+                 n_points: int = 400, every: int | None = None) -> Run:
     """Train recipe ``r`` on ``problem`` for ``steps`` (default: the problem's; tiny in quick mode), measuring it
-    every ``problem.every`` steps and at the end. Returns a :class:`Run` (trainer, snapshots, outcome).
+    every ``every`` steps (default ``problem.every``) and at the end. Returns a :class:`Run` (trainer, snapshots,
+    outcome).
 
     Same ``seed`` -> same initial weights, data, batches and noise for every recipe (the penalty's random ε too:
     the global RNG is seeded inside a fork, so the caller's random state is left alone). Measurements use their own
     fixed noise and are excluded from ``seconds``. With ``ema`` the averaged generator is what gets measured.
     On the ring, ``n_points`` generated points are kept per snapshot. ``clf``: the MNIST classifier to use.
+    MNIST samples are compared with the digits the classifier never saw (``metrics.held_out``), or with ``data``
+    when it is given.
     """
     r, p = recipe(r), _problem(problem)
     steps = steps or config.quick(p.steps, p.quick_steps)
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-        raise ValueError(msg("bad_steps", name="steps", value=steps))
+    every = p.every if every is None else every
+    for name, value in (("steps", steps), ("every", every)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(msg("bad_steps", name=name, value=value))
     dev = config.pick_device(device)
     keep = n_points if p.name == "ring" else 16
     threads = config.one_thread() if p.name == "ring" else nullcontext()  # tiny nets: 1 thread is faster
     with threads, config.seeded(seed, dev):
         trainer, data_obj = build_trainer(r, p, seed=seed, device=str(dev), data=data)
-        measure = _Measure(p, data_obj, clf=clf)
+        real = _mnist_reference(clf) if p.name == "mnist" and data is None else None  # else: the given data
+        measure = _Measure(p, data_obj, clf=clf, real=real)
         ema = EMA(trainer.G, decay=r.ema) if r.ema is not None else None
         callbacks = [ema] if ema is not None else []
         shown = (lambda: ema.generator) if ema is not None else (lambda: trainer.G)
         trajectory, snapshots, seconds = [], [], 0.0
         while trainer.step_count < steps and trainer.status is None:
-            chunk = min(p.every - trainer.step_count % p.every, steps - trainer.step_count)
+            chunk = min(every - trainer.step_count % every, steps - trainer.step_count)
             start = time.perf_counter()
             trainer.train(steps=chunk, callbacks=callbacks)
             seconds += time.perf_counter() - start
