@@ -421,7 +421,9 @@ EN: dict[str, str] = {
     "cli_help_evaluate": "print quality metrics as one JSON object (and nothing else) on stdout",
     "cli_help_samples": ".npy of generated digits: float (N, 1, 28, 28) in [-1, 1]",
     "cli_help_eval_n": "samples to draw from --checkpoint, 1 to {high} (default: as many as real digits, at most 5000)",
-    "cli_help_split_eval": "real digits to compare with",
+    "cli_help_split_eval": (
+        "real digits to compare with (default held-out: digits the metrics classifier never learned from)"
+    ),
     "cli_progress": "step {step}{goal} | {rate:.0f} steps/s | D loss {d_loss:.3f} G loss {g_loss:.3f}",
     "cli_resume_model": (
         "{path} holds a {saved} run, and a resumed run keeps its networks: drop --model {value}, or train a new run "

@@ -120,6 +120,21 @@ def test_evaluate_prints_one_json_object(tmp_path, capsys, mnist_test):
     assert result["coverage"] >= 8  # real digits cover (nearly) every class
 
 
+def test_evaluate_compares_with_digits_the_classifier_never_saw(tmp_path, capsys, monkeypatch, mnist_test):
+    from ganedu import metrics
+
+    images, labels = mnist_test
+    np.save(tmp_path / "s.npy", images[:50].numpy())
+    unseen = (images[1:200:2], labels[1:200:2])  # stands for the held-out half
+    seen = []
+    monkeypatch.setattr(metrics, "held_out", lambda clf, root=None: seen.append(clf) or unseen)
+    monkeypatch.setattr(metrics, "evaluate", lambda fake, real, clf: {"n_real": len(real)})
+    assert cli.main(["evaluate", "--samples", str(tmp_path / "s.npy")]) == 0
+    assert json.loads(capsys.readouterr().out) == {"n_real": 100} and len(seen) == 1  # the default: held out
+    assert cli.main(["evaluate", "--samples", str(tmp_path / "s.npy"), "--split", "test"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"n_real": len(images)} and len(seen) == 1
+
+
 def test_evaluate_rejects_wrong_shapes(tmp_path, capsys):
     npy = tmp_path / "bad.npy"
     np.save(npy, np.zeros((4, 28, 28), np.float32))
