@@ -505,6 +505,8 @@ EN: dict[str, str] = {
     # --- claims of notebooks 05-06 ---
     "claim_05_k5_d_pulls_ahead": ("k = 5 lets D pull ahead: mean D(x) {real_before:.2f} -> {real_after:.2f}, "
                                   "mean D(G(z)) {fake_before:.2f} -> {fake_after:.2f}"),
+    "claim_05_resume_carries_on": ("the resumed run carries on: saved at step {saved}, continued to step {now}, "
+                                   "{rows} history rows"),
     "claim_05_loaded_generator_same": ("the loaded generator draws the saved trainer's digits (largest pixel "
                                        "difference {gap:.1e})"),
     "claim_06_cpu_about_2x": "on two CPU cores the fast path is about 2x the classic loop (x{low:.1f} to x{high:.1f})",
