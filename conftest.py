@@ -22,6 +22,7 @@ if not os.environ.get("GANEDU_DATA") and SHARED_DATA.is_dir():
     os.environ["GANEDU_DATA"] = str(SHARED_DATA)
 os.environ.setdefault("GANEDU_QUICK", "1")
 os.environ.setdefault("GANEDU_CACHE", tempfile.mkdtemp(prefix="ganedu-test-cache-"))  # never write into data
+os.environ.setdefault("GANEDU_RUNS", tempfile.mkdtemp(prefix="ganedu-test-runs-"))  # never write into the checkout
 os.environ["GANEDU_OFFLINE"] = "1"  # tests never reach the internet: a missing split fails fast instead
 os.environ["GANEDU_THREADS"] = "fixed"  # the thread policy must not undo the one thread pinned below
 

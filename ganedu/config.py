@@ -1,4 +1,4 @@
-"""Settings that the whole package shares: quick mode, devices, where data and caches live, seeding, threads.
+"""Settings that the whole package shares: quick mode, devices, where data, caches and runs live, seeding, threads.
 
 Reading environment variables is the only thing this module does at import; it creates no folder,
 touches no device and seeds nothing.
@@ -91,6 +91,14 @@ def data_root(root: str | os.PathLike | None = None) -> Path:
     if env:
         return Path(env).expanduser()
     return _user_cache()
+
+
+def run_path(name: str) -> Path:
+    """Where a lesson saves a run (a checkpoint): ``$GANEDU_RUNS/name``, else ``runs/name`` under the working
+    folder. Nothing is created here; the saver makes the folder. The tests point ``$GANEDU_RUNS`` at a temp folder,
+    so running a notebook never writes into the checkout.
+    """
+    return Path(os.environ.get("GANEDU_RUNS") or "runs").expanduser() / name
 
 
 def _user_cache() -> Path:

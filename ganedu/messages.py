@@ -677,6 +677,25 @@ EN: dict[str, str] = {
         "at t = 1/2 the linear path's z has length {linear:.2f}, {ratio:.2f} of the endpoints' (1/√2 = 0.71 for two "
         "perpendicular draws); the spherical path's has {spherical:.2f}, between the endpoints' {a:.2f} and {b:.2f}"
     ),
+    # --- speed lesson: recorded results ---
+    "speed_recorded_header": "recorded {date} on {hardware}, torch {torch}, with:\n  {commands}",
+    "speed_no_recorded": ("no recorded benchmark results at {path}: they are a file of the course repository "
+                          "(benchmarks/speed_recorded.json); open the notebook from a clone of the repository, or "
+                          "read benchmarks/RESULTS.md on GitHub"),
+    "speed_unknown_run": "no recorded run {run!r}: the file holds {known}; pick one of them",
+    # --- claims of notebooks 05-06 ---
+    "claim_05_k5_d_pulls_ahead": ("k = 5 lets D pull ahead: mean D(x) {real_before:.2f} -> {real_after:.2f}, "
+                                  "mean D(G(z)) {fake_before:.2f} -> {fake_after:.2f}"),
+    "claim_05_resume_carries_on": ("the resumed run carries on: saved at step {saved}, continued to step {now}, "
+                                   "{rows} history rows"),
+    "claim_05_loaded_generator_same": ("the loaded generator draws the saved trainer's digits (largest pixel "
+                                       "difference {gap:.1e})"),
+    "claim_06_cpu_about_2x": "on two CPU cores the fast path is about 2x the classic loop (x{low:.1f} to x{high:.1f})",
+    "claim_06_gpu_orders_of_magnitude": ("on the H100 the fast path is one to two orders of magnitude faster than "
+                                         "the classic loop (x{low:.1f} to x{high:.1f})"),
+    "claim_06_batch_widens_network_narrows": ("a bigger batch widens the gap (MLP x{mlp_64:.1f} -> x{mlp_256:.1f}, "
+                                              "DCGAN x{dcgan_64:.1f} -> x{dcgan_256:.1f}); a bigger network "
+                                              "narrows it (DCGAN below MLP at both batch sizes)"),
 }
 
 TABLES: dict[str, dict[str, str]] = {"en": EN}

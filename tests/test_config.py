@@ -201,3 +201,27 @@ def test_cpu_cores_is_capped_by_the_quota(monkeypatch):
     assert config.cpu_cores() == 2
     monkeypatch.setattr(config, "cpu_quota", lambda: None)
     assert config.cpu_cores() == 64
+
+
+def test_run_path_follows_ganedu_runs_and_creates_nothing(tmp_path, monkeypatch):
+    monkeypatch.setenv("GANEDU_RUNS", str(tmp_path / "my runs"))
+    path = config.run_path("05_mlp_gan.pt")
+    assert path == tmp_path / "my runs" / "05_mlp_gan.pt"
+    assert not (tmp_path / "my runs").exists()  # the saver creates the folder, not the lookup
+    monkeypatch.delenv("GANEDU_RUNS")
+    assert config.run_path("x.pt") == Path("runs") / "x.pt"  # relative: beside the notebook that saves it
+
+
+def test_notebooks_save_runs_through_run_path():
+    """No code cell names a literal runs/ path: under the tests, $GANEDU_RUNS (a temp folder, see conftest.py)
+    must catch every checkpoint a notebook writes, so running a notebook leaves the checkout unchanged."""
+    import json
+
+    notebooks = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("*.ipynb"))
+    assert notebooks
+    for nb in notebooks:
+        cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
+        for i, cell in enumerate(cells):
+            source = "".join(cell["source"])
+            if cell["cell_type"] == "code":
+                assert '"runs/' not in source and "'runs/" not in source, f"{nb.name} cell {i}: use ge.config.run_path"

@@ -6,6 +6,7 @@ No timings are asserted: the clock is replaced by one that advances only when a 
 from __future__ import annotations
 
 import copy
+import json
 import re
 
 import numpy as np
@@ -126,3 +127,34 @@ def test_compare_loops_measures_the_three_loops_on_the_same_model():
     assert set(row) == {"model", "batch", "classic", "data loading only", "ganedu eager", "ganedu fast"}
     assert (row["model"], row["batch"]) == ("mlp", 8)
     assert all(row[k] > 0 for k in ("classic", "data loading only", "ganedu eager", "ganedu fast"))
+
+
+def test_recorded_runs_are_the_numbers_of_results_md():
+    """The recorded file holds the rows of benchmarks/RESULTS.md's tables, with their commands and hardware."""
+    from pathlib import Path
+
+    results = (Path(__file__).resolve().parent.parent / "benchmarks" / "RESULTS.md").read_text(encoding="utf-8")
+    for name in ("h100", "cpu2"):
+        run = speed.recorded(name)
+        assert run.rows and run.commands and run.hardware and re.fullmatch(r"\d{4}-\d\d-\d\d", run.date)
+        for command in run.commands:  # each command line is the one RESULTS.md gives (wrapped there)
+            assert " ".join(command.split()) in " ".join(results.split())
+        for row in run.rows:
+            assert set(row) == {"model", "batch", "classic", "ganedu eager", "ganedu fast"}
+            table_row = re.compile(rf"\| {row['batch']} \| {row['classic']}( steps/s)? \| {row['ganedu eager']} \| "
+                                   rf"\**{row['ganedu fast']}\**")
+            assert table_row.search(results), (name, row)
+    assert str(speed.recorded("h100")).startswith("recorded 2026-11-22 on NVIDIA H100")
+
+
+def test_recorded_ratios_are_fast_over_classic_per_row(tmp_path):
+    path = tmp_path / "rec.json"
+    row = {"model": "mlp", "batch": 8, "classic": 4.0, "ganedu eager": 6.0, "ganedu fast": 10.0}
+    run = {"hardware": "hw", "torch": "2.6", "date": "2026-01-02", "commands": ["c"], "rows": [row]}
+    path.write_text(json.dumps({"runs": {"x": run}}))
+    run = speed.recorded("x", path)
+    assert run.ratios() == [2.5] and run.ratios("ganedu eager") == [1.5]
+    with pytest.raises(KeyError, match="'y'.*x"):
+        speed.recorded("y", path)
+    with pytest.raises(FileNotFoundError, match="nothing.json"):
+        speed.recorded("x", tmp_path / "nothing.json")

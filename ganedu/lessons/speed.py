@@ -1,19 +1,24 @@
 """Speed measurements: the classic tutorial loop, re-implemented faithfully, against ganedu's trainer.
 
-The classic loop is what most MNIST GAN tutorials do (e.g. PyTorch-GAN's gan.py, the TF/PyTorch DCGAN tutorials):
-a map-style dataset that builds a PIL image per digit, ToTensor + Normalize per item, a DataLoader, noise drawn
-with NumPy on the host, a sigmoid + BCELoss, one G step then one D step that reuses the same fakes, and two
-``.item()`` calls plus a formatted log line every step. It uses the *same* networks, batch and optimizer as ours,
-so the ratio measures the loop, not the model. Timings are medians of windows, synchronised at the edges.
+The classic loop is the one of PyTorch-GAN's ``implementations/gan/gan.py`` (Linder-Norén): a map-style dataset
+that builds a PIL image per digit, ToTensor + Normalize per item, a DataLoader with the default 0 worker processes
+(the main process builds every batch), noise drawn with NumPy on the host, a sigmoid + BCELoss, one G step then one
+D step that reuses the same fakes, and two ``.item()`` calls plus a formatted log line every step. (The official
+PyTorch DCGAN tutorial differs: it draws noise on the device, loads with 2 worker processes and updates D first;
+it also reads ``.item()`` every step.) It uses the *same* networks, batch and optimizer as ours, so the ratio
+measures the loop, not the model. Timings are medians of windows, synchronised at the edges. Results recorded on
+other machines are read from ``benchmarks/speed_recorded.json`` (:func:`recorded`), never kept in code.
 """
 
 from __future__ import annotations
 
 import io
+import json
 import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -168,12 +173,36 @@ def compare_loops(images: Tensor, model: str = "mlp", batch_size: int = 64, devi
     return row
 
 
-#: Steps per second measured on an NVIDIA H100 80GB HBM3 (torch 2.11, CUDA 13) on 2026-11-22 with
-#: ``python benchmarks/bench.py speed --device cuda --batch-sizes 64 256`` (MLP; ``--model dcgan --steps 100`` for
-#: DCGAN). Each row comes from one process; see benchmarks/RESULTS.md for spreads and the other runs.
-RECORDED_H100: list[dict] = [
-    {"model": "mlp", "batch": 64, "classic": 97.1, "ganedu eager": 207.7, "ganedu fast": 2000.8},
-    {"model": "mlp", "batch": 256, "classic": 33.0, "ganedu eager": 193.1, "ganedu fast": 1864.4},
-    {"model": "dcgan", "batch": 64, "classic": 88.8, "ganedu eager": 162.0, "ganedu fast": 1249.6},
-    {"model": "dcgan", "batch": 256, "classic": 32.4, "ganedu eager": 144.5, "ganedu fast": 667.7},
-]
+#: The recorded results: written by ``benchmarks/bench.py speed`` runs (commands, hardware and dates inside).
+RECORDED_FILE = Path(__file__).resolve().parents[2] / "benchmarks" / "speed_recorded.json"
+
+
+@dataclass
+class RecordedRun:
+    """One recorded benchmark run: where and how it was measured, and its rows for ``plot.speed_figure``."""
+
+    hardware: str  # the machine, as the benchmark's header and RESULTS.md name it
+    torch: str  # torch version of the run
+    date: str  # ISO date of the run
+    commands: list[str]  # the command lines that produced the rows
+    rows: list[dict]  # {"model", "batch", "classic", "ganedu eager", "ganedu fast"}: steps per second
+
+    def __str__(self) -> str:
+        return msg("speed_recorded_header", hardware=self.hardware, torch=self.torch, date=self.date,
+                   commands="\n  ".join(self.commands))
+
+    def ratios(self, loop: str = "ganedu fast") -> list[float]:
+        """``loop``'s speed-up over the classic loop, row by row (same process, so comparable)."""
+        return [r[loop] / r["classic"] for r in self.rows]
+
+
+def recorded(run: str = "h100", path: str | Path | None = None) -> RecordedRun:
+    """The recorded run ``run`` ("h100" or "cpu2") of ``path`` (default :data:`RECORDED_FILE`)."""
+    path = Path(path) if path is not None else RECORDED_FILE
+    if not path.is_file():
+        raise FileNotFoundError(msg("speed_no_recorded", path=path))
+    runs = json.loads(path.read_text(encoding="utf-8"))["runs"]
+    if run not in runs:
+        raise KeyError(msg("speed_unknown_run", run=run, known=", ".join(sorted(runs))))
+    r = runs[run]
+    return RecordedRun(r["hardware"], r["torch"], r["date"], list(r["commands"]), list(r["rows"]))
