@@ -12,14 +12,17 @@ import random
 import threading
 import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import torch
 
 from .messages import msg
+
+T = TypeVar("T")  # quick(normal, quick_value) returns one of its two arguments
 
 FLAG_ON = ("1", "true", "yes", "on")  # values of a boolean environment variable that switch it on
 FLAG_OFF = ("", "0", "false", "no", "off")  # ... and those that leave it off (unset counts as "")
@@ -48,7 +51,7 @@ QUICK: bool = _flag("GANEDU_QUICK")
 OFFLINE: bool = _flag("GANEDU_OFFLINE")
 
 
-def quick(normal, quick_value):
+def quick(normal: T, quick_value: T) -> T:
     """``quick_value`` in quick mode, else ``normal`` — how defaults honour ``GANEDU_QUICK``."""
     return quick_value if QUICK else normal
 
@@ -260,7 +263,7 @@ def _machine_cpu_seconds() -> float | None:
     return busy / ticks
 
 
-def adapt_threads(clock=time.monotonic) -> int:
+def adapt_threads(clock: Callable[[], float] = time.monotonic) -> int:
     """Apply the CPU-thread policy (:func:`thread_policy`) and return the thread count in force.
 
     Training loops call this every step, so it only looks at the machine every ``CHECK_EVERY_S`` seconds (one

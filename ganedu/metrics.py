@@ -28,6 +28,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import torch
 import torch.nn.functional as F
@@ -35,6 +36,15 @@ from torch import Tensor, nn
 
 from . import config, models
 from .messages import msg
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from .train import Trainer
+
+    Images = Tensor | np.ndarray  # (N, 1, 28, 28) in [-1, 1], a tensor or an array
+    Feats = Tensor | np.ndarray  # (N, FEATURE_DIM) classifier features
+    Probs = Tensor | np.ndarray  # (N, 10) class probabilities
 
 NUM_CLASSES = 10  # MNIST digits 0-9
 NOT_A_DIGIT = NUM_CLASSES  # index of the extra output "not a digit" (noise, blank and scrambled images)
@@ -207,7 +217,7 @@ def train_classifier(
 
 
 @torch.no_grad()
-def fit_reference(clf: Classifier, images, seed: int = 0) -> Classifier:
+def fit_reference(clf: Classifier, images: Images, seed: int = 0) -> Classifier:
     """Fit ``clf``'s feature buffers on real digits (in place): the unit of the features and the FD floor.
 
     Unit: the features are divided by the root of their mean per-dimension variance.
@@ -234,12 +244,12 @@ def _batched(clf: Classifier, images, fn: Callable[[Tensor], Tensor], batch: int
         return torch.cat([fn(x[i: i + batch].to(dev)).float().cpu() for i in range(0, x.shape[0], batch)])
 
 
-def features(clf: Classifier, images, batch: int = 500) -> Tensor:
+def features(clf: Classifier, images: Images, batch: int = 500) -> Tensor:
     """Penultimate features (N, 128) of ``images`` (N, 1, 28, 28) in [-1, 1], on the CPU, float32."""
     return _batched(clf, images, clf.features, batch)
 
 
-def probs(clf: Classifier, images, batch: int = 500) -> Tensor:
+def probs(clf: Classifier, images: Images, batch: int = 500) -> Tensor:
     """Class probabilities p(y|x), shape (N, 10), rows sum to 1."""
     return _batched(clf, images, lambda x: clf(x).softmax(dim=1), batch)
 
@@ -250,7 +260,7 @@ def _head_probs(clf: Classifier, feats: Tensor) -> Tensor:
     return clf.head(feats * clf.feature_scale)[:, :NUM_CLASSES].softmax(dim=1)
 
 
-def accuracy(clf: Classifier, images, labels) -> float:
+def accuracy(clf: Classifier, images: Images, labels: Tensor | np.ndarray) -> float:
     """Fraction of ``images`` whose most probable class equals ``labels``."""
     p = probs(clf, images)
     return float((p.argmax(dim=1) == torch.as_tensor(labels).view(-1)).float().mean())
@@ -445,7 +455,7 @@ class GaussianStats:
     n: int
 
 
-def gaussian_stats(feats) -> GaussianStats:
+def gaussian_stats(feats: Feats) -> GaussianStats:
     """Fit a Gaussian to (N, d) features: mean, unbiased covariance (divides by N - 1) and its square root."""
     x = _check_feats(feats)
     mean = x.mean(dim=0)
@@ -466,7 +476,7 @@ def frechet_from_stats(a: GaussianStats, b: GaussianStats) -> float:
     return max(float(d2), 0.0)  # tiny negative round-off on identical sets -> 0
 
 
-def frechet_distance(feat_a, feat_b) -> float:
+def frechet_distance(feat_a: Feats, feat_b: Feats) -> float:
     """Fréchet distance between Gaussians fitted to two feature sets (N, d) and (M, d):
 
         FD = ||μa - μb||² + Tr(Σa + Σb - 2 (Σa Σb)^½)          (Heusel et al. 2017, Eq. 6; Dowson & Landau 1982)
@@ -502,7 +512,7 @@ def _check_probs(p) -> Tensor:
 
 
 @torch.no_grad()
-def digit_mask(clf: Classifier, feats) -> Tensor:
+def digit_mask(clf: Classifier, feats: Feats) -> Tensor:
     """(N,) bool: which samples look like digits at all, given their features (N, 128) from :func:`features`.
 
     A sample counts when the classifier's 11th output, "not a digit", is not its most likely reading. The 10-way
@@ -512,7 +522,7 @@ def digit_mask(clf: Classifier, feats) -> Tensor:
     return clf.head(f * clf.feature_scale).argmax(dim=1) != NOT_A_DIGIT  # the head reads unscaled features
 
 
-def class_histogram(p, min_confidence: float = 0.0, digits: Tensor | None = None) -> Tensor:
+def class_histogram(p: Probs, min_confidence: float = 0.0, digits: Tensor | None = None) -> Tensor:
     """Share of the samples (float64, (C,)) whose most probable class is c, counting only samples whose top
     probability is at least ``min_confidence`` and, if a ``digits`` mask (N,) is given (:func:`digit_mask`), that
     look like digits (so the shares sum to at most 1)."""
@@ -524,7 +534,7 @@ def class_histogram(p, min_confidence: float = 0.0, digits: Tensor | None = None
     return torch.bincount(cls[keep], minlength=p.shape[1]).double() / p.shape[0]
 
 
-def coverage(p, min_share: float = MIN_CLASS_SHARE, min_confidence: float = MIN_CONFIDENCE,
+def coverage(p: Probs, min_share: float = MIN_CLASS_SHARE, min_confidence: float = MIN_CONFIDENCE,
              digits: Tensor | None = None) -> int:
     """Number of classes that at least ``min_share`` of the samples are confidently classified as (0..10),
     counting only samples in the ``digits`` mask when one is given (:func:`digit_mask`: non-digits read as no
@@ -532,7 +542,7 @@ def coverage(p, min_share: float = MIN_CLASS_SHARE, min_confidence: float = MIN_
     return int((class_histogram(p, min_confidence, digits) >= min_share).sum())
 
 
-def confidence(p) -> float:
+def confidence(p: Probs) -> float:
     """Inception-score-like confidence exp(E_x[KL(p(y|x) || p(y))]), with p(y) = E_x[p(y|x)] (Salimans et al. 2016).
 
     Between 1 and the number of classes (10): high when each sample is read confidently as one digit *and* the
@@ -545,7 +555,7 @@ def confidence(p) -> float:
     return float(kl.mean().exp())
 
 
-def mean_max_prob(p) -> float:
+def mean_max_prob(p: Probs) -> float:
     """Average of the top class probability: how sure the classifier is, per sample, ignoring variety."""
     return float(_check_probs(p).max(dim=1).values.mean())
 
@@ -560,7 +570,7 @@ def _min_over(a: Tensor, b: Tensor, fn: Callable[[Tensor, int], Tensor], chunk: 
     return torch.cat([fn(torch.cdist(a[i: i + chunk], b), i) for i in range(0, a.shape[0], chunk)])
 
 
-def knn_radii(feats, k: int = 3) -> Tensor:
+def knn_radii(feats: Feats, k: int = 3) -> Tensor:
     """Distance from each of the (N, d) points to its k-th nearest *other* point, shape (N,)."""
     x = _check_feats(feats)
     if not 1 <= k < x.shape[0]:
@@ -574,7 +584,7 @@ def _inside(points: Tensor, centres: Tensor, radii: Tensor) -> Tensor:
     return _min_over(points, centres, lambda d, i: (d <= radii[None, :]).any(dim=1))
 
 
-def precision_recall(real_feats, fake_feats, k: int = 3) -> tuple[float, float]:
+def precision_recall(real_feats: Feats, fake_feats: Feats, k: int = 3) -> tuple[float, float]:
     """Improved precision and recall (Kynkäänniemi et al. 2019), in feature space.
 
     The real manifold is the union of balls around each real point with radius = distance to its k-th nearest real
@@ -618,8 +628,8 @@ def _nearest(a: Tensor, b: Tensor, exclude_self: bool = False, chunk: int = 512)
     return torch.cat(dists), torch.cat(idx)
 
 
-def memorization(fake, train, held_out=None, quantile: float = 0.01, n_ref: int = 1000, seed: int = 0
-                 ) -> Memorization:
+def memorization(fake: Images, train: Images, held_out: Images | None = None, quantile: float = 0.01,
+                 n_ref: int = 1000, seed: int = 0) -> Memorization:
     """How many samples are near-copies of training digits (nearest neighbour in pixel space)?
 
     For each sample: the distance to its nearest training digit. The yardstick: the same distance for real digits
@@ -654,8 +664,8 @@ def memorization(fake, train, held_out=None, quantile: float = 0.01, n_ref: int 
 # --------------------------------------------------------------------------------------------------------------
 
 
-def evaluate(samples, real, clf: Classifier | None = None, n: int | None = None, train=None, seed: int = 0,
-             k: int = 3) -> dict:
+def evaluate(samples: Images, real: Images, clf: Classifier | None = None, n: int | None = None,
+             train: Images | None = None, seed: int = 0, k: int = 3) -> dict:
     """All metrics for ``samples`` against ``real`` digits, as one JSON-ready dict.
 
     ``n`` samples (default 2000, 500 in quick mode, capped by the data) are compared with ``n`` real digits A. The
@@ -703,7 +713,7 @@ def evaluate(samples, real, clf: Classifier | None = None, n: int | None = None,
 # --------------------------------------------------------------------------------------------------------------
 
 
-def degrade(images, blur: float = 0.0, noise: float = 0.0, seed: int = 0) -> Tensor:
+def degrade(images: Images, blur: float = 0.0, noise: float = 0.0, seed: int = 0) -> Tensor:
     """Real digits made worse on purpose: Gaussian blur of std ``blur`` pixels, then Gaussian pixel noise of std
     ``noise`` (in [-1, 1] units), clipped back to [-1, 1]. Used to calibrate thresholds and to show metrics failing.
     """
@@ -782,12 +792,15 @@ class QualityMeter:
     back, so a later collapse never destroys the best result.
     """
 
-    def __init__(self, real, clf: Classifier | None = None, every: int | None = None, n: int | None = None,
-                 keep_best: bool = True, max_real: int = 10_000) -> None:
+    def __init__(self, real: Images | None = None, clf: Classifier | None = None,
+                 every: int | None = None, n: int | None = None, keep_best: bool = True,
+                 max_real: int = 10_000) -> None:
         self.every = every or config.quick(500, 50)  # steps between measurements: never every step
         self.n = n or config.quick(1000, 200)  # samples per measurement: FD noise ~ a few % at 1000
         self.keep_best = keep_best
         self.clf = clf or classifier()
+        if real is None:  # the digits the classifier never saw (held_out): it reads no reference digit too well
+            real = held_out(self.clf)[0]
         feats = features(self.clf, _check_images(real, "real digits")[:max_real])
         # n real digits held out of the reference give the floor: the FD a perfect generator would show at this n
         perm = torch.randperm(feats.shape[0], generator=torch.Generator().manual_seed(0))
@@ -803,7 +816,7 @@ class QualityMeter:
         self.seconds = 0.0  # time spent measuring, so its cost can be reported
         self._calls = 0
 
-    def measure(self, samples) -> tuple[float, int]:
+    def measure(self, samples: Images) -> tuple[float, int]:
         """(FD to the real statistics, coverage) of a batch of samples."""
         x = torch.as_tensor(samples).float()
         if not torch.isfinite(x).all():
@@ -827,7 +840,7 @@ class QualityMeter:
             self.best_state = {k: v.detach().to("cpu", copy=True) for k, v in _generator(trainer).state_dict().items()}
         self.seconds += time.perf_counter() - start
 
-    def restore_best(self, trainer) -> int:
+    def restore_best(self, trainer: Trainer) -> int:
         """Load the best generator seen into ``trainer``'s generator (in place); returns its step."""
         if self.best_state is None:
             raise RuntimeError(msg("metrics_no_best", every=self.every))

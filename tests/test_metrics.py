@@ -635,3 +635,13 @@ def test_a_stale_classifier_cache_is_retrained_not_fatal(cache, fake_digits, mon
     clf = M.classifier(split="test")
     assert isinstance(clf, M.Classifier) and trained == [1]
     assert "cannot be used" in capsys.readouterr().out
+
+
+def test_meter_compares_with_held_out_digits_by_default(clf, digits, monkeypatch):
+    unseen = digits[0][1:1000:2]
+    asked = []
+    monkeypatch.setattr(M, "held_out", lambda c, root=None: asked.append(c) or (unseen, digits[1][1:1000:2]))
+    default = M.QualityMeter(clf=clf, every=1, n=10)
+    explicit = M.QualityMeter(unseen, clf=clf, every=1, n=10)
+    assert asked == [clf]  # the default asked the classifier which digits it never saw
+    assert torch.allclose(default.real_stats.mean, explicit.real_stats.mean)
