@@ -329,7 +329,7 @@ def _load_cached(path: Path, split: str, root) -> Classifier | None:
     except FileNotFoundError:
         return None
     except (ValueError, RuntimeError, KeyError, OSError) as err:  # an old format, a damaged or unreadable file
-        print(msg("metrics_clf_stale", path=path, reason=str(err).splitlines()[0][:120]))
+        print(msg("metrics_clf_stale", path=config.display_path(path), reason=str(err).splitlines()[0][:120]))
         return None
     used = cached.meta.get("split")
     if used != split and data.available(split, root):  # the better split is here now: train on it instead
@@ -352,7 +352,7 @@ def _train(split: str, root, path: Path | None) -> Classifier:
         used = "test"
         print(msg("metrics_clf_fallback", split=split, used=used))
         images, labels = data.mnist(split=used, root=root)
-    print(msg("metrics_clf_training", split=used, n=len(labels), path=path or "-"))
+    print(msg("metrics_clf_training", split=used, n=len(labels), path=config.display_path(path) if path else "-"))
     clf = train_classifier(images, labels)
     clf.meta["split"] = used
     if used == "train" and data.available("test", root):  # held-out accuracy
