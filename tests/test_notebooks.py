@@ -259,3 +259,66 @@ def test_other_cores_than_most_notebooks_fail():
     one, other = _clean(), _clean()
     other.metadata["ganedu"]["build"]["cores"] = 16
     assert hygiene.check_same_profile(other, hygiene.reference_profile([one, one, other]))
+
+
+# --- the build tool: reference data folder, path rewriting, widget placeholder -----------------------------------
+
+def _load_builder():
+    spec = importlib.util.spec_from_file_location("build_notebooks", REPO / "tools" / "build_notebooks.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def builder():
+    pytest.importorskip("nbclient")
+    return _load_builder()
+
+
+def _fake_split(root: Path, *prefixes: str) -> Path:
+    raw = root / "MNIST" / "raw"
+    raw.mkdir(parents=True, exist_ok=True)
+    for prefix in prefixes:
+        for kind in ("images-idx3", "labels-idx1"):
+            (raw / f"{prefix}-{kind}-ubyte.gz").write_bytes(b"")  # available() looks at names only
+    return root
+
+
+def test_build_refuses_data_without_test_split_or_with_train_split(builder, tmp_path):
+    assert "not set" in builder.data_problem(None, allow_train=False)
+    assert "no MNIST test split" in builder.data_problem(str(tmp_path), allow_train=False)
+    only_test = _fake_split(tmp_path / "a", "t10k")
+    assert builder.data_problem(str(only_test), allow_train=False) is None
+    both = _fake_split(tmp_path / "b", "t10k", "train")
+    assert "--allow-train" in builder.data_problem(str(both), allow_train=False)
+    assert builder.data_problem(str(both), allow_train=True) is None
+
+
+def test_build_rewrites_the_builders_paths(builder, tmp_path):
+    folders = {"data": tmp_path / "data", "cache": tmp_path / "build" / "cache", "runs": tmp_path / "build" / "runs"}
+    nb = _clean()
+    text = (f"MNIST folder {folders['data']}/MNIST/raw\ncached in {folders['cache']}/classifier.pt\n"
+            f"saved to {folders['runs']}/05/ckpt.pt\nrepo {REPO}/notebooks/runs/x.pt\nhome {Path.home()}/y\n")
+    _out(nb, 4, output_type="stream", name="stdout", text=text)
+    _out(nb, 5, output_type="display_data", data={"text/html": f"<td>{folders['data']}/MNIST/raw</td>",
+                                                  "text/plain": "table"})
+    assert hygiene.check_machine_paths(nb)
+    changed = builder.rewrite_paths(nb, builder.path_rewrites(REPO / "notebooks", folders))
+    assert changed == 2
+    assert nb.cells[4].outputs[1].text == ("MNIST folder ~/.cache/ganedu/MNIST/raw\n"
+                                           "cached in ~/.cache/ganedu/classifier.pt\nsaved to runs/05/ckpt.pt\n"
+                                           "repo runs/x.pt\nhome ~/y\n")
+    assert nb.cells[5].outputs[0].data["text/html"] == "<td>~/.cache/ganedu/MNIST/raw</td>"
+
+
+def test_build_reduces_widgets_to_the_placeholder(builder):
+    nb = _clean()
+    nb.metadata["widgets"] = {"state": {}}
+    _out(nb, 5, output_type="display_data", data={builder.WIDGET_VIEW: {"model_id": "a"},
+                                                  "text/plain": "VBox(children=(IntSlider(value=1),))"})
+    assert {"widget_state", "widget_reprs"} <= _rules(nb)
+    assert builder.strip_widgets(nb) == 1
+    assert _rules(nb) == set()
+    assert nb.cells[5].outputs[0].data == {"text/plain": hygiene.WIDGET_PLACEHOLDER}
