@@ -322,3 +322,9 @@ def test_build_reduces_widgets_to_the_placeholder(builder):
     assert builder.strip_widgets(nb) == 1
     assert _rules(nb) == set()
     assert nb.cells[5].outputs[0].data == {"text/plain": hygiene.WIDGET_PLACEHOLDER}
+
+
+def test_translated_banner_is_parsed():
+    nb = _clean()
+    nb.cells[1].outputs[0].text = "ganedu 0.1.0 | torch 2.5.1 | 设备: cpu (2 cores) | 快速模式\n"
+    assert hygiene.banners(nb) == [(1, {"version": "0.1.0", "torch": "2.5.1", "device": "cpu (2 cores)"})]

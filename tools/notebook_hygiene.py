@@ -31,8 +31,8 @@ DISPLAY_OBJECT = "<IPython.core.display.Image object>"  # nbconvert's text for a
 STILL_TYPES = ("image/png",)  # a still every viewer shows beside an animation (GitHub's renderer may skip GIFs)
 # "## 4 · Title", "## 8. Title", "### 5b · Title": a numbered section heading; the number is group 2.
 SECTION = re.compile(r"^(#{2,6})\s+(\d+[a-z]?)\s*(?:·|\.|:|\))\s", re.MULTILINE)
-# The setup banner ganedu.setup() prints (message key "banner").
-BANNER = re.compile(r"ganedu (?P<version>\S+) \| torch (?P<torch>\S+) \| device: (?P<device>[^|\n]+?)\s*(?:\||$)",
+# The setup banner ganedu.setup() prints (message key "banner"); the word "device" may be translated.
+BANNER = re.compile(r"ganedu (?P<version>\S+) \| torch (?P<torch>\S+) \| [^:|\n]+: (?P<device>[^|\n]+?)\s*(?:\||$)",
                     re.MULTILINE)
 
 
@@ -217,8 +217,8 @@ def check_exercise_answers(nb: Mapping[str, Any]) -> list[Finding]:
                 if isinstance(answer, ast.Name) and none_valued.get(answer.id):
                     continue
                 shown = ast.unparse(answer)[:60]
-                found.append(Finding("exercise_answers", index, f"{call.func.attr} is stored answered ({shown}); "
-                                     "store it with None (answer = None) so the learner works it out"))
+                found.append(Finding("exercise_answers", index, f"{call.func.attr} is stored with the answer {shown}, "
+                                     "not None; store it as answer = None so the learner works it out"))
             none_valued.update(_bindings(stmt))
     return found
 
