@@ -300,6 +300,8 @@ EN: dict[str, str] = {
         "✗ this notebook's text says: {claim} — but its own numbers do not show it. If you changed a setting, "
         "that is expected; otherwise please report it (the course's CI runs every such check)."
     ),
+    # --- notebook build (tools/build_notebooks.py) ---
+    "build_widget_placeholder": "(an interactive widget: run the notebook to use it)",
 }
 
 TABLES: dict[str, dict[str, str]] = {"en": EN}

@@ -16,6 +16,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
+from ganedu.messages import msg
+
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -152,7 +154,7 @@ def test_widget_repr_fails(text: str):
 def test_unrendered_widget_view_fails_and_placeholder_passes():
     nb = _clean()
     _out(nb, 5, output_type="display_data", data={hygiene.WIDGET_VIEW: {"model_id": "abc"},
-                                                  "text/plain": hygiene.WIDGET_PLACEHOLDER})
+                                                  "text/plain": msg("build_widget_placeholder")})
     assert _rules(nb) == {"widget_reprs"}
     nb.cells[5].outputs[0].data.pop(hygiene.WIDGET_VIEW)
     assert _rules(nb) == set()
@@ -321,7 +323,7 @@ def test_build_reduces_widgets_to_the_placeholder(builder):
     assert {"widget_state", "widget_reprs"} <= _rules(nb)
     assert builder.strip_widgets(nb) == 1
     assert _rules(nb) == set()
-    assert nb.cells[5].outputs[0].data == {"text/plain": hygiene.WIDGET_PLACEHOLDER}
+    assert nb.cells[5].outputs[0].data == {"text/plain": msg("build_widget_placeholder")}
 
 
 def test_translated_banner_is_parsed():

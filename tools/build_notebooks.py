@@ -43,8 +43,10 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO / "tools"), str(REPO)]  # notebook_hygiene beside this file; this checkout's ganedu
 import notebook_hygiene as hygiene  # noqa: E402
 
+from ganedu.messages import msg  # noqa: E402
+
 WIDGET_VIEW = hygiene.WIDGET_VIEW
-WIDGET_FALLBACK = hygiene.WIDGET_PLACEHOLDER
+WIDGET_FALLBACK = msg("build_widget_placeholder")  # stored instead of a widget, which GitHub cannot show
 MAX_BYTES = 1_000_000  # GitHub renders large notebooks slowly or not at all; figures at modest dpi stay well under
 MAX_CORES = 2  # the reference profile: a 2-core CPU, like a free Colab/Binder machine or a small laptop
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}

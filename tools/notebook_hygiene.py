@@ -20,7 +20,6 @@ from typing import Any
 
 REBUILD = "rebuild it with python tools/build_notebooks.py"  # the usual remedy, named in most findings
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-WIDGET_PLACEHOLDER = "(an interactive widget: run the notebook to use it)"  # what the build stores instead
 
 # An absolute path of the build machine, or a memory address (differs on every run).
 MACHINE_TEXT = re.compile(r"/work/|/root/|/home/[^/\s]+/|/tmp/|/Users/|C:\\|site-packages|\bat 0x[0-9a-f]{6,}")
