@@ -105,9 +105,10 @@ def reference_environment(quick: bool) -> Iterator[dict[str, object]]:
     cache.mkdir()
     runs.mkdir()
     cpus = reference_cores()
+    data = Path(os.environ["GANEDU_DATA"]).expanduser().resolve()  # absolute: the kernel starts elsewhere
     try:
-        os.environ.update(CUDA_VISIBLE_DEVICES="", GANEDU_CACHE=str(cache), GANEDU_RUNS=str(runs),
-                          GANEDU_OFFLINE="1", OMP_NUM_THREADS=str(len(cpus) or MAX_CORES),
+        os.environ.update(CUDA_VISIBLE_DEVICES="", GANEDU_DATA=str(data), GANEDU_CACHE=str(cache),
+                          GANEDU_RUNS=str(runs), GANEDU_OFFLINE="1", OMP_NUM_THREADS=str(len(cpus) or MAX_CORES),
                           MKL_NUM_THREADS=str(len(cpus) or MAX_CORES),
                           PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])))
         os.environ.pop("GANEDU_THREADS", None)  # the course's own thread policy, as learners get it
@@ -120,7 +121,7 @@ def reference_environment(quick: bool) -> Iterator[dict[str, object]]:
         import torch  # the kernel's torch: this environment's
 
         profile = {"device": "cpu", "torch": torch.__version__, "cores": len(cpus) or os.cpu_count()}
-        yield {"profile": profile, "cache": cache, "runs": runs, "data": Path(os.environ["GANEDU_DATA"]),
+        yield {"profile": profile, "cache": cache, "runs": runs, "data": data,
                "quick": quick}
     finally:
         os.environ.clear()
@@ -172,7 +173,7 @@ def path_rewrites(notebook_dir: Path, folders: dict) -> list[tuple[re.Pattern[st
 
 
 def rewrite_paths(nb: nbformat.NotebookNode, rules: list[tuple[re.Pattern[str], object]]) -> int:
-    """Apply ``rules`` to every text output (stream text, text/* and JSON bundles); returns how many changed."""
+    """Apply ``rules`` to every text output (stream text and text/* bundles); returns how many changed."""
     def fix(text: str) -> str:
         for pattern, target in rules:
             text = pattern.sub(target, text)
@@ -182,21 +183,21 @@ def rewrite_paths(nb: nbformat.NotebookNode, rules: list[tuple[re.Pattern[str], 
     for cell in nb.cells:
         for out in cell.get("outputs", []):
             if out.get("output_type") == "stream":
-                new = fix(hygiene._joined(out.get("text", "")))
-                changed += new != hygiene._joined(out.get("text", ""))
+                new = fix(hygiene.text_of(out.get("text", "")))
+                changed += new != hygiene.text_of(out.get("text", ""))
                 out["text"] = new
             for key, value in out.get("data", {}).items():
                 if key.startswith("text/") and isinstance(value, (str, list)):
-                    new = fix(hygiene._joined(value))
-                    changed += new != hygiene._joined(value)
+                    new = fix(hygiene.text_of(value))
+                    changed += new != hygiene.text_of(value)
                     out["data"][key] = new
     return changed
 
 
 def claims(nb: nbformat.NotebookNode) -> list[tuple[int, str]]:
     """The claims ``ge.check.that`` confirmed: (cell index, line) for each printed ``✓`` line."""
-    return [(index, line) for index, out in hygiene._outputs(nb) if out.get("output_type") == "stream"
-            for line in hygiene._joined(out.get("text", "")).splitlines() if line.startswith(CLAIM_MARK)]
+    return [(index, line) for index, out in hygiene.code_outputs(nb) if out.get("output_type") == "stream"
+            for line in hygiene.text_of(out.get("text", "")).splitlines() if line.startswith(CLAIM_MARK)]
 
 
 # --- one notebook ---------------------------------------------------------------------------------------------

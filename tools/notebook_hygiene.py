@@ -54,21 +54,23 @@ def _source(cell: Mapping[str, Any]) -> str:
     return "".join(src) if isinstance(src, list) else str(src)
 
 
-def _joined(value: Any) -> str:
+def text_of(value: Any) -> str:
+    """A notebook text field (a string, or a list of lines as nbformat stores it) as one string."""
     return "".join(value) if isinstance(value, list) else str(value)
 
 
 def output_texts(out: Mapping[str, Any]) -> list[str]:
     """Every text a viewer may show for one output: stream text, text/* and JSON bundles, error tracebacks."""
     if out.get("output_type") == "stream":
-        return [_joined(out.get("text", ""))]
+        return [text_of(out.get("text", ""))]
     if out.get("output_type") == "error":
         return [f"{out.get('ename', '')}: {out.get('evalue', '')}", *map(str, out.get("traceback", []))]
-    return [_joined(v) for k, v in out.get("data", {}).items() if k.startswith("text/")
+    return [text_of(v) for k, v in out.get("data", {}).items() if k.startswith("text/")
             or (k.endswith("json") and k != WIDGET_VIEW)]
 
 
-def _outputs(nb: Mapping[str, Any]) -> Iterable[tuple[int, Mapping[str, Any]]]:
+def code_outputs(nb: Mapping[str, Any]) -> Iterable[tuple[int, Mapping[str, Any]]]:
+    """(cell index, output) for every output of every code cell."""
     for index, cell in enumerate(nb.get("cells", [])):
         for out in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
             yield index, out
@@ -82,7 +84,7 @@ def _excerpt(text: str, match: re.Match[str]) -> str:
 def _text_rule(nb: Mapping[str, Any], rule: str, pattern: re.Pattern[str], what: str) -> list[Finding]:
     """One finding per output whose text matches ``pattern`` (the first match is quoted)."""
     found = []
-    for index, out in _outputs(nb):
+    for index, out in code_outputs(nb):
         for text in output_texts(out):
             match = pattern.search(text)
             if match:
@@ -101,14 +103,14 @@ def check_machine_paths(nb: Mapping[str, Any]) -> list[Finding]:
 def check_errors(nb: Mapping[str, Any]) -> list[Finding]:
     """No stored error output."""
     return [Finding("errors", index, f"a stored error ({out.get('ename')}: {str(out.get('evalue', ''))[:80]}); fix "
-                    f"the cell and {REBUILD}") for index, out in _outputs(nb) if out.get("output_type") == "error"]
+                    f"the cell and {REBUILD}") for index, out in code_outputs(nb) if out.get("output_type") == "error"]
 
 
 def check_stderr(nb: Mapping[str, Any]) -> list[Finding]:
     """No stream output named stderr (log noise, warnings, progress bars)."""
-    return [Finding("stderr", index, f"a stderr stream is stored ({' '.join(_joined(out.get('text', '')).split())[:80]}"
+    return [Finding("stderr", index, f"a stderr stream is stored ({' '.join(text_of(out.get('text', '')).split())[:80]}"
                     f"); silence or fix its cause, then {REBUILD}")
-            for index, out in _outputs(nb) if out.get("output_type") == "stream" and out.get("name") == "stderr"]
+            for index, out in code_outputs(nb) if out.get("output_type") == "stream" and out.get("name") == "stderr"]
 
 
 def check_warnings(nb: Mapping[str, Any]) -> list[Finding]:
@@ -123,16 +125,16 @@ def check_widget_reprs(nb: Mapping[str, Any]) -> list[Finding]:
                        f"a raw widget repr is stored instead of the placeholder; {REBUILD} (it stores the placeholder)")
     seen = {f.cell for f in found}
     found += [Finding("widget_reprs", index, f"a widget view is stored (GitHub cannot show it); {REBUILD}")
-              for index, out in _outputs(nb) if WIDGET_VIEW in out.get("data", {}) and index not in seen]
+              for index, out in code_outputs(nb) if WIDGET_VIEW in out.get("data", {}) and index not in seen]
     return found
 
 
 def check_image_stills(nb: Mapping[str, Any]) -> list[Finding]:
     """An ``IPython.display.Image`` output (e.g. a GIF) also stores a PNG still, so every viewer shows a picture."""
     found = []
-    for index, out in _outputs(nb):
+    for index, out in code_outputs(nb):
         data = out.get("data", {})
-        if DISPLAY_OBJECT in _joined(data.get("text/plain", "")) and not any(t in data for t in STILL_TYPES):
+        if DISPLAY_OBJECT in text_of(data.get("text/plain", "")) and not any(t in data for t in STILL_TYPES):
             kinds = ", ".join(sorted(k for k in data if k != "text/plain")) or "nothing else"
             found.append(Finding("image_stills", index, f"an image output shows the text {DISPLAY_OBJECT} beside "
                                  f"{kinds} and no PNG still; display an object that also carries image/png"))
@@ -233,7 +235,7 @@ def check_widget_state(nb: Mapping[str, Any]) -> list[Finding]:
 def banners(nb: Mapping[str, Any]) -> list[tuple[int, dict[str, str]]]:
     """The ``ge.setup()`` banners an executed notebook shows: (cell index, {"version", "torch", "device"})."""
     found = []
-    for index, out in _outputs(nb):
+    for index, out in code_outputs(nb):
         for text in output_texts(out):
             found += [(index, {k: v.strip() for k, v in m.groupdict().items()}) for m in BANNER.finditer(text)]
     return found
@@ -255,7 +257,7 @@ def check_build_profile(nb: Mapping[str, Any]) -> list[Finding]:
             found.append(Finding("build_profile", index, f"the banner shows torch {banner['torch']} on "
                                  f"{banner['device']}, the build profile says torch {profile.get('torch')} on "
                                  f"{profile.get('device')}; {REBUILD}"))
-    for index, out in _outputs(nb):
+    for index, out in code_outputs(nb):
         if any("quick mode (GANEDU_QUICK)" in text for text in output_texts(out)):
             found.append(Finding("build_profile", index, f"built in quick mode (tiny sizes); {REBUILD} (full mode)"))
             break
