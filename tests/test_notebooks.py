@@ -324,6 +324,9 @@ def test_build_reduces_widgets_to_the_placeholder(builder):
     assert builder.strip_widgets(nb) == 1
     assert _rules(nb) == set()
     assert nb.cells[5].outputs[0].data == {"text/plain": msg("build_widget_placeholder")}
+    _out(nb, 5, output_type="display_data", data={"text/plain": "HBox(children=(Button(description='step D'),))"})
+    assert builder.strip_widgets(nb) == 1  # a repr stored without its widget view (an older build) too
+    assert _rules(nb) == set()
 
 
 def test_translated_banner_is_parsed():

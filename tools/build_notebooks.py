@@ -140,7 +140,8 @@ def strip_widgets(nb: nbformat.NotebookNode) -> int:
     for cell in nb.cells:
         for out in cell.get("outputs", []):
             bundle = out.get("data", {})
-            if WIDGET_VIEW in bundle:
+            text = hygiene.text_of(bundle.get("text/plain", ""))
+            if WIDGET_VIEW in bundle or (len(bundle) == 1 and hygiene.WIDGET_REPR.match(text)):  # a view, or its repr
                 out["data"] = {"text/plain": WIDGET_FALLBACK}  # a widget repr like "VBox(children=..." reads badly
                 out.get("metadata", {}).pop(WIDGET_VIEW, None)
                 changed += 1
