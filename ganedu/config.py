@@ -119,6 +119,23 @@ def cache_dir() -> Path:
     return Path(env).expanduser() if env else _user_cache()
 
 
+def display_path(path: str | os.PathLike, cwd: str | os.PathLike | None = None,
+                 home: str | os.PathLike | None = None) -> str:
+    """``path`` as a learner should read it: relative to ``cwd`` (default: the working folder) when inside it,
+    else with the home folder (default: ``Path.home()``) written ``~``, else absolute. Printed paths go through
+    this, so a notebook's outputs show ``runs/05`` or ``~/.cache/ganedu``, never the build machine's folders.
+    """
+    full = Path(os.path.abspath(Path(path).expanduser()))
+    for base, shown in ((cwd if cwd is not None else os.getcwd(), None), (home or Path.home(), "~")):
+        base = Path(os.path.abspath(base))
+        if full == base or base in full.parents:
+            rest = full.relative_to(base)
+            if shown is None:
+                return str(rest)
+            return shown if rest == Path() else f"{shown}{os.sep}{rest}"
+    return str(full)
+
+
 def seed_everything(seed: int) -> int:
     """Seed Python's, NumPy's and PyTorch's (CPU and CUDA) generators; returns ``seed``.
 

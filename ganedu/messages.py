@@ -696,6 +696,8 @@ EN: dict[str, str] = {
     "claim_06_batch_widens_network_narrows": ("a bigger batch widens the gap (MLP x{mlp_64:.1f} -> x{mlp_256:.1f}, "
                                               "DCGAN x{dcgan_64:.1f} -> x{dcgan_256:.1f}); a bigger network "
                                               "narrows it (DCGAN below MLP at both batch sizes)"),
+    # --- notebook build (tools/build_notebooks.py) ---
+    "build_widget_placeholder": "(an interactive widget: run the notebook to use it)",
 }
 
 TABLES: dict[str, dict[str, str]] = {"en": EN}

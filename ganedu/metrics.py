@@ -363,8 +363,9 @@ def _load_cached(path: Path, split: str, root) -> Classifier | None:
     except FileNotFoundError:
         return None
     except (ValueError, RuntimeError, KeyError, OSError) as err:  # an old format, a damaged or unreadable file
-        reason = str(err).replace(str(path), _shown(path)).splitlines()[0][:120]  # no full path in a notebook
-        print(msg("metrics_clf_stale", path=_shown(path), reason=reason))
+        shown = config.display_path(path)
+        reason = str(err).replace(str(path), shown).splitlines()[0][:120]  # no full path in a notebook
+        print(msg("metrics_clf_stale", path=shown, reason=reason))
         return None
     used = cached.meta.get("split")
     if used != split and data.available(split, root):  # the better split is here now: train on it instead
@@ -387,7 +388,7 @@ def _train(split: str, root, path: Path | None) -> Classifier:
     if used == "test":
         (images, labels), _ = split_test_digits(images, labels)
         print(msg("metrics_clf_fallback", split=split, n=len(labels)))
-    print(msg("metrics_clf_training", split=used, n=len(labels), path=_shown(path) if path else "-"))
+    print(msg("metrics_clf_training", split=used, n=len(labels), path=config.display_path(path) if path else "-"))
     clf = train_classifier(images, labels)
     clf.meta["split"] = used
     if data.available("test", root):
@@ -395,14 +396,6 @@ def _train(split: str, root, path: Path | None) -> Classifier:
     acc = clf.meta.get("held_out_accuracy")
     print(msg("metrics_clf_ready", seconds=clf.meta["seconds"], accuracy="n/a" if acc is None else f"{acc:.2%}"))
     return clf
-
-
-def _shown(path: Path) -> str:
-    """``path`` as a learner may see it in a notebook: under the home folder as ``~/...``, never the full path."""
-    try:
-        return str(Path("~") / Path(path).resolve().relative_to(Path.home().resolve()))
-    except ValueError:
-        return str(path)
 
 
 _UNWRITABLE: set[str] = set()  # cache files we failed to write: warned about once per session

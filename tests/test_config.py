@@ -65,6 +65,19 @@ def test_cache_dir_rule(monkeypatch, tmp_path):
     assert config.data_root(tmp_path / "r") == tmp_path / "r" and config.data_root() == tmp_path / "data"
 
 
+def test_display_path_hand_cases(tmp_path, monkeypatch):
+    home, work = tmp_path / "home" / "ana", tmp_path / "home" / "ana" / "course" / "notebooks"
+    shown = lambda p: config.display_path(p, cwd=work, home=home)  # noqa: E731
+    assert shown(work / "runs" / "05") == str(Path("runs") / "05")  # inside the working folder: relative
+    assert shown(work) == "."
+    assert shown(home / ".cache" / "ganedu") == str(Path("~") / ".cache" / "ganedu")  # home: ~
+    assert shown(home) == "~"
+    assert shown(tmp_path / "home" / "anabel" / "x") == str(tmp_path / "home" / "anabel" / "x")  # no prefix trap
+    assert shown(tmp_path / "elsewhere") == str(tmp_path / "elsewhere")  # anywhere else: absolute
+    monkeypatch.chdir(tmp_path)
+    assert config.display_path("data/MNIST") == str(Path("data") / "MNIST")  # defaults: os.getcwd()
+
+
 @pytest.mark.parametrize(("cores", "other", "current", "want"), [
     (2, 0.0, 2, 2),  # alone: every core
     (2, 0.0, 1, 2),  # the other run ended: back up

@@ -219,7 +219,7 @@ def report(root: str | os.PathLike | None = None, device: str | torch.device = "
     info["gpu"] = gpu_name() or msg("env_gpu_none")
     info["device"] = describe(dev)
     info["platform"] = msg(f"env_place_{where()}")
-    info["mnist_dir"] = str(data.raw_dir(root))
+    info["mnist_dir"] = config.display_path(data.raw_dir(root))
     info["mnist_train"] = data.available("train", root)
     info["mnist_test"] = data.available("test", root)
     info["estimate_seconds"], info["estimate"] = estimate(dev)

@@ -491,7 +491,7 @@ class Dashboard:
         from .. import checkpoints
 
         out = checkpoints.save(self.trainer, path or self.checkpoint)
-        self._notice(msg("dash_saved", step=self.trainer.step_count, path=out))
+        self._notice(msg("dash_saved", step=self.trainer.step_count, path=config.display_path(out)))
         return out
 
     # ----- the loop ---------------------------------------------------------------------------------------------------
