@@ -698,6 +698,8 @@ EN: dict[str, str] = {
                                               "narrows it (DCGAN below MLP at both batch sizes)"),
     # --- notebook build (tools/build_notebooks.py) ---
     "build_widget_placeholder": "(an interactive widget: run the notebook to use it)",
+    # --- the training animation (ganedu.widgets.Recorder) ---
+    "rec_animation": "(an animation of {frames} frames: it plays in Jupyter; recorder.figure() shows them as a strip)",
 }
 
 TABLES: dict[str, dict[str, str]] = {"en": EN}

@@ -7,6 +7,7 @@ The same file runs under Colab's versions (ipywidgets 7.7, ipykernel 6.17) via t
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import io
 import math
@@ -591,6 +592,8 @@ def test_recorder_keeps_few_frames_and_makes_a_gif():
     assert gif.n_frames == len(rec.frames)
     strip = rec.figure(count=3)
     assert len(strip.axes) == 3 and bytes(strip._repr_png_()).startswith(b"\x89PNG")  # shows itself in a notebook
+    bundle = rec.show()._repr_mimebundle_()  # plays as a GIF; static views get a sentence, not an object repr
+    assert base64.b64decode(bundle["image/gif"]).startswith(b"GIF8") and "recorder.figure()" in bundle["text/plain"]
     trainer.reset()  # the Reset button: the recorded frames belong to a run that no longer exists
     trainer.train(steps=1, callbacks=[rec])
     assert rec.steps == [1]

@@ -24,6 +24,7 @@ synchronously instead, so notebook runs are deterministic.
 from __future__ import annotations
 
 import asyncio
+import base64
 import html
 import math
 import sys
@@ -45,7 +46,6 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     import ipywidgets
-    from IPython.display import Image
     from matplotlib.figure import Figure
 
     from ..train import History, Trainer
@@ -768,11 +768,10 @@ class Recorder:
         frames = [_caption(f, msg("rec_step", step=s)) if label else f for f, s in pairs]
         return plot.gif_bytes(frames, duration_ms=duration_ms, scale=scale, levels=levels)
 
-    def show(self, duration_ms: int = 200, scale: int = 2) -> Image:
-        """The GIF as an ``IPython.display.Image`` (end a cell with it)."""
-        from IPython.display import Image
-
-        return Image(data=self.gif(duration_ms, scale), format="gif")
+    def show(self, duration_ms: int = 200, scale: int = 2) -> Animation:
+        """The GIF, shown as an animation (end a cell with it); views that play no GIF show a line pointing at
+        :meth:`figure`, the still strip of frames."""
+        return Animation(self.gif(duration_ms, scale), msg("rec_animation", frames=len(self.frames)))
 
     def figure(self, count: int = 6) -> Figure:
         """``count`` evenly spaced frames side by side: the whole animation at a glance, also where no GIF plays
@@ -780,6 +779,19 @@ class Recorder:
         if not self.frames:
             raise RuntimeError(msg("rec_empty"))
         return plot.frames_figure(self.frames, [msg("rec_step", step=s) for s in self.steps], count)
+
+
+class Animation:
+    """A GIF for a notebook output: ``image/gif`` where it plays, a sentence (not an object repr) elsewhere."""
+
+    def __init__(self, gif: bytes, text: str) -> None:
+        self.gif, self.text = gif, text
+
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, object]:
+        return {"image/gif": base64.b64encode(self.gif).decode("ascii"), "text/plain": self.text}
+
+    def __repr__(self) -> str:
+        return self.text
 
 
 def _caption(frame: np.ndarray, text: str, height: int = 12) -> np.ndarray:
