@@ -209,7 +209,11 @@ def execute(nb: nbformat.NotebookNode, cwd: Path, timeout: int, allow_errors: bo
     km = KernelManager(kernel_name="python3", kernel_spec_manager=_ThisEnvironment())
     client = NotebookClient(nb, km=km, timeout=timeout, record_timing=False, allow_errors=allow_errors,
                             resources={"metadata": {"path": str(cwd)}})
-    client.execute()
+    try:
+        client.execute()
+    finally:  # nbclient leaves a kernel it was handed running: stop it, or ten notebooks keep ten kernels alive
+        if km.has_kernel:
+            km.shutdown_kernel(now=True)
 
 
 def build(path: Path, timeout: int, env: dict | None, write: bool = True) -> bool:
