@@ -7,20 +7,14 @@ import colorsys
 import io
 import json
 import re
-import weakref
 from pathlib import Path
 
-import numpy as np
 import pytest
-from matplotlib.collections import PathCollection
-from matplotlib.colors import to_rgb, to_rgba
-from matplotlib.image import AxesImage
+from matplotlib.colors import to_rgb
 from PIL import Image
 
 import ganedu as ge
 from ganedu.interface import plot
-from ganedu.lessons import evaluation_figures, latent_figures, speed_figures, toy, toy_figures
-from ganedu.messages import msg
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
@@ -82,61 +76,6 @@ def test_notebooks_describe_the_2d_views_in_the_scheme_colours() -> None:
             assert f"{word} dots" not in text, prefix
 
 
-def _scatter_colours(ax) -> list[tuple[float, ...]]:
-    """The face colour (RGBA) of each scatter drawn on ``ax`` that has points, in drawing order."""
-    return [tuple(c.get_facecolor()[0]) for c in ax.collections
-            if isinstance(c, PathCollection) and len(c.get_offsets())]
-
-
-@pytest.fixture(scope="module")
-def toy_trainer():
-    t = toy.make_trainer("healthy", n_samples=64)
-    t.train(steps=2)
-    return t
-
-
-def test_field_view_draws_real_green_and_fake_purple(toy_trainer) -> None:
-    ax = ge.plot.field_figure(toy_trainer).axes[0]
-    real, fake = _scatter_colours(ax)
-    assert real[:3] == to_rgba(plot.REAL.value)[:3]
-    assert fake[:3] == to_rgba(plot.FAKE.value)[:3]
-    # the heatmap runs from "fake" (D = 0) to "real" (D = 1) in the same two colours
-    heat = next(a for a in ax.get_children() if isinstance(a, AxesImage))
-    assert _hue_gap(_hue(heat.cmap(0.0)), _hue(plot.FAKE.name)) < 30
-    assert _hue_gap(_hue(heat.cmap(1.0)), _hue(plot.REAL.name)) < 30
-
-
-def test_ring_panels_draw_fakes_purple_over_black_centres() -> None:
-    fig = ge.plot.ring_panels_figure({"a": np.zeros((5, 2))}, toy.ring_centers(), {"a": "modes 0/8"}, cols=1)
-    centres, fakes = _scatter_colours(fig.axes[0])
-    assert centres[:3] == to_rgb("black")
-    assert fakes[:3] == to_rgba(plot.FAKE.value)[:3]
-    assert fig.axes[0].get_title() == "a\nmodes 0/8"
-
-
-# --- the 2D field view keeps its state on the trainer, not in a registry ---
-
-
-def test_field_panel_is_kept_on_the_trainer_and_no_module_keeps_trainers(toy_trainer) -> None:
-    assert toy_figures.field_panel(toy_trainer)[:8] == b"\x89PNG\r\n\x1a\n"
-    panel = toy_trainer.field_view
-    toy_figures.field_panel(toy_trainer)
-    assert toy_trainer.field_view is panel
-    for module in (plot, toy_figures):
-        assert not [n for n, v in vars(module).items() if isinstance(v, (weakref.WeakKeyDictionary, dict))
-                    and any(isinstance(k, ge.Trainer) for k in v)], module
-
-
-def test_field_view_reads_the_trainers_data_set() -> None:
-    g, d = toy.build_gan()
-    data = toy.dataset("ring", n=200)
-    plain = ge.Trainer(g, d, data.data, ge.TrainConfig(batch_size=16, device="cpu", n_samples=16))
-    expected = str(toy.mode_coverage(plain.samples(), data))
-    assert expected not in ge.plot.field_figure(plain).axes[0].get_title()  # no data set known: no coverage
-    plain.dataset = data
-    assert ge.plot.field_figure(plain).axes[0].get_title().endswith(expected)
-
-
 # --- shared helpers ---
 
 
@@ -169,46 +108,6 @@ def test_draw_runs_makes_highlighted_runs_stand_out() -> None:
     assert (a.get_label(), a.get_linewidth(), a.get_alpha()) == ("a", 2.0, 1.0)
     assert (b.get_label(), b.get_linewidth(), b.get_alpha()) == ("b", 0.9, 0.55)
     assert list(b.get_ydata()) == [3, 4]
-
-
-def test_sweep_figure_is_lines_over_one_axis_with_the_zero_level() -> None:
-    x = np.linspace(-1, 1, 5)
-    ax = ge.plot.sweep_figure(x, {"V": x**2, "JSD": -x}).axes[0]
-    lines = {line.get_label(): line for line in ax.get_lines()}
-    assert np.array_equal(lines["V"].get_ydata(), x**2) and np.array_equal(lines["JSD"].get_xdata(), x)
-    assert any(np.all(np.asarray(line.get_ydata()) == 0.0) for line in ax.get_lines())
-    assert ax.get_xlabel() == msg("fig_mean_of_p_g")
-
-
-# --- lesson figures against hand-computed values ---
-
-
-def test_knn_figure_titles_state_precision_and_recall() -> None:
-    real, fake = np.array([[0.0, 0.0], [5.0, 5.0]]), np.array([[0.5, 0.0], [3.0, 0.0]])
-    fig = evaluation_figures.knn_figure(real, fake, np.array([1.0, 1.0]), np.array([1.0, 1.0]))
-    left, right = fig.axes
-    assert left.get_title() == msg("fig_knn_precision", share=0.5)  # (0.5, 0) is in a real ball, (3, 0) is not
-    assert right.get_title() == msg("fig_knn_recall", share=0.5)  # (0, 0) reaches a fake ball, (5, 5) does not
-
-
-def test_bars_figure_marks_missing_values_and_the_floor_in_the_real_colour() -> None:
-    ax = evaluation_figures.bars_figure({"a": 2.0, "b": None}, "FD", floor=1.0, floor_label="floor").axes[0]
-    assert [t.get_text() for t in ax.texts] == ["2.00", msg("fig_not_available")]
-    floor = next(line for line in ax.get_lines() if line.get_label() == "floor")
-    assert to_rgba(floor.get_color()) == to_rgba(plot.REAL.value)
-
-
-def test_speed_figure_labels_each_bar_with_its_speed_up() -> None:
-    rows = [{"model": "mlp", "batch": 64, "classic": 2.0, "ganedu eager": 4.0, "ganedu fast": 20.0}]
-    ax = speed_figures.speed_figure(rows).axes[0]
-    assert [t.get_text() for t in ax.texts] == ["x1", "x2", "x10"]
-    assert [t.get_text() for t in ax.get_xticklabels()] == ["mlp B=64"]
-
-
-def test_confusion_figure_writes_the_shares_in_percent() -> None:
-    ax = latent_figures.confusion_figure(np.eye(10)).axes[0]
-    assert [t.get_text() for t in ax.texts] == ["100"] * 10
-    assert ax.get_xlabel() == msg("fig_digit_read") and ax.get_ylabel() == msg("fig_digit_asked")
 
 
 # --- every sentence on a figure comes from ganedu.messages ---
