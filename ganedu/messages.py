@@ -700,6 +700,8 @@ EN: dict[str, str] = {
     "build_widget_placeholder": "(an interactive widget: run the notebook to use it)",
     # --- the training animation (ganedu.widgets.Recorder) ---
     "rec_animation": "(an animation of {frames} frames: it plays in Jupyter; recorder.figure() shows them as a strip)",
+    # --- exercise 06: an answer not yet written ---
+    "ex_loader_none": "write steps_per_second as a function of (loader_ms, gpu_ms) that returns steps per second.",
 }
 
 TABLES: dict[str, dict[str, str]] = {"en": EN}

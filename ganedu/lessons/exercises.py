@@ -206,6 +206,8 @@ def check_loader_bound(steps_per_second: Callable[[float, float], float]) -> boo
     """06: ``steps_per_second(loader_ms, gpu_ms)``: the best a loop can do when each batch is prepared on the CPU
     (``loader_ms``) and only then computed on the GPU (``gpu_ms``), one after the other (workers=0)."""
     cases = [(10.0, 0.5), (6.0, 6.0), (0.1, 2.0)]
+    if steps_per_second is None:  # the cell as stored: nothing written yet
+        return verdict(False, msg("ex_loader_none"))
     try:
         got = [float(steps_per_second(a, b)) for a, b in cases]
     except Exception as err:  # a learner's function may raise: that is a wrong answer, not a crash
