@@ -10,8 +10,8 @@ scenes, each a fresh ``python`` process training the MLP pair on the CPU for ``-
 - two runs at once (two learners on one machine): their total against one run alone, >= 0.9 is a fair share;
 - one run beside a busy process (``python -c "while True: pass"``, an unrelated program taking one core).
 
-Each run calls ``config.adapt_threads()`` after every step (as the training loops do), so the policy is measured
-even where a loop does not call it yet. Prints steps/s per run and the ratios; asserts nothing (not a test).
+The trainer applies the policy every step; each run also records the thread counts it saw. Prints steps/s
+per run and the ratios; asserts nothing (not a test).
 Results and the command go in benchmarks/RESULTS.md. Needs MNIST (--data-root, default $GANEDU_DATA; the test split
 is enough to measure speed).
 """

@@ -26,8 +26,8 @@ from dataclasses import asdict, dataclass
 import torch
 from torch import Tensor, nn
 
-from . import losses, models
-from .config import adapt_threads, pick_device, quick
+from . import config, losses, models
+from .config import pick_device, quick
 from .divergence import exploding, first_nonfinite_row, loss_cause, weights_cause
 from .fastpath import LearningRates, StepGraphs, adam
 from .knobs import K_MAX, Knob, check_k, check_loss, check_lr, check_positive_int
@@ -220,7 +220,7 @@ class Trainer:
         self._running, done = True, 0
         try:
             while not self._cut_short() and (steps is None or done < steps):
-                adapt_threads()  # the CPU-thread policy (rate-limited by its owner, ganedu.config)
+                config.adapt_threads()  # the CPU-thread policy, in the thread that trains (rate-limited)
                 self.step()
                 done += 1
                 for cb in callbacks:

@@ -560,7 +560,7 @@ def test_wrong_callbacks_are_a_clear_error():
 
 def test_training_asks_the_thread_policy_every_step(monkeypatch):
     calls = []
-    monkeypatch.setattr(train_module, "adapt_threads", lambda: calls.append(1) or torch.get_num_threads())
+    monkeypatch.setattr(train_module.config, "adapt_threads", lambda: calls.append(1) or torch.get_num_threads())
     make().train(4)
     assert len(calls) == 4
 

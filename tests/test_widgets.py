@@ -263,7 +263,7 @@ def test_the_training_thread_applies_the_thread_policy(monkeypatch):
     assert wait_for(lambda: trainer.step_count >= 3)
     dash.pause()
     assert calls and set(calls) == {W.THREAD_NAME}  # called in the training thread, never for it from outside
-    assert len(calls) >= trainer.step_count  # ... at its start and after every step
+    assert len(calls) >= trainer.step_count  # ... by Trainer.train, every step
 
 
 def test_starting_one_dashboard_stops_another_on_a_different_trainer():

@@ -515,12 +515,12 @@ class Dashboard:
         self.driver.stop()
 
     def _guard(self, gen: int) -> Callable[[Trainer], None]:
-        """The first per-step callback of run ``gen``: it ends a stale run, else applies the CPU-thread policy."""
+        """The first per-step callback of run ``gen``: it ends a stale run. (``Trainer.train`` applies the CPU-thread
+        policy itself, every step, in this training thread.)"""
 
         def guard(_trainer: Trainer) -> None:
             if gen != self._generation:
                 raise _Superseded
-            config.adapt_threads()
 
         return guard
 
@@ -544,7 +544,6 @@ class Dashboard:
     def _run_blocking(self, gen: int) -> None:
         """Thread driver body: train run ``gen`` until Pause, a newer run, a non-finite loss or an error."""
         try:
-            config.adapt_threads()  # OpenMP thread counts are per thread: this one gets the policy's, not a copy
             self._train(gen, max_seconds=math.inf)
         finally:
             self._finished(gen)
