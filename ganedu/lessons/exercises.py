@@ -231,9 +231,6 @@ def check_host_syncs(answer: set[str]) -> bool:
 # --- 07 evaluating GANs -------------------------------------------------------------------------------------------
 
 
-PR_CHOICES = ("high", "low")  # answers for precision / recall
-
-
 @exercise(reference=lambda: 27.0, wrong=lambda: 43.0)
 def check_fd_gaussians(answer: object) -> bool:
     """07: Fréchet distance between N((0, 0), diag(1, 4)) and N((3, 4), diag(4, 1)): ||Δμ||² = 25 plus
