@@ -402,13 +402,11 @@ _UNWRITABLE: set[str] = set()  # cache files we failed to write: warned about on
 
 
 def _save_cached(clf: Classifier, path: Path) -> None:
-    """Cache ``clf`` at ``path``, readable by the group (0644 under the usual umask 022); a folder that cannot be
-    written to (read-only, someone else's) gives one warning per session and no cache, never an error."""
+    """Cache ``clf`` at ``path`` (``atomic_save`` makes it readable by the group: 0644 under the usual umask 022); a
+    folder that cannot be written to (read-only, someone else's) gives one warning per session and no cache, never
+    an error."""
     try:
         save_classifier(clf, path)
-        mask = os.umask(0)  # the process's umask: read it by setting it, then put it back
-        os.umask(mask)
-        os.chmod(path, 0o666 & ~mask)  # atomic_save's temp file was created 0600
     except OSError as err:
         if str(path) not in _UNWRITABLE:
             _UNWRITABLE.add(str(path))
