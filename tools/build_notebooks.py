@@ -3,18 +3,24 @@
     python tools/build_notebooks.py --all                       # every notebook, in place (the release build)
     python tools/build_notebooks.py notebooks/05_mnist_gan.ipynb [more.ipynb ...]
     python tools/build_notebooks.py --check notebooks/05_mnist_gan.ipynb   # run in memory, report, write nothing
+    python tools/build_notebooks.py --links [notebooks ...]     # only regenerate launch/install/shutdown cells
 
 The reference profile, the same on every builder: each notebook runs top to bottom in a fresh kernel of *this*
 Python environment, on the CPU only (``CUDA_VISIBLE_DEVICES=""``), on at most 2 cores (the kernel's CPU affinity,
 so the banner says "cpu (2 cores)" and the thread policy uses 2 threads at most), in full mode (``GANEDU_QUICK``
 removed), offline, with MNIST's test split only (``GANEDU_DATA`` must point at a folder holding the test split and
 not the train split; ``--allow-train`` builds anyway), with a fresh temporary cache (``GANEDU_CACHE``) and runs
-folder (``GANEDU_RUNS``). Afterwards the tool
+folder (``GANEDU_RUNS``), and without progress bars (``TQDM_DISABLE=1``: a bar is a widget or stderr, neither of
+which belongs in a committed notebook). Before running, the tool regenerates the cells every notebook shares
+(tools/launch_links.py: the Colab/Binder badges, the Colab install cell, the closing "shut this kernel down" cell)
+from the address configured in pyproject.toml. Afterwards the tool
 
 - reduces widget outputs to a placeholder and removes saved widget state (GitHub shows no live widgets);
 - rewrites the builder's paths in text outputs: the repository -> relative to the notebook, the temporary
   data/cache folders -> ``~/.cache/ganedu``, the runs folder -> ``runs``, the home folder -> ``~``;
 - records the profile in ``metadata.ganedu.build`` ({"device", "torch", "cores"});
+- prints the kernel's peak memory (VmHWM, the kernel and its child processes, read just before shutdown) and
+  records it with the date and profile in ``benchmarks/memory.json`` (full builds that write only);
 - refuses to write a notebook with an error or any finding of tools/notebook_hygiene.py (the rules that
   tests/test_notebooks.py applies to the committed files), and warns about one over 1 MB.
 """
@@ -22,6 +28,8 @@ folder (``GANEDU_RUNS``). Afterwards the tool
 from __future__ import annotations
 
 import argparse
+import datetime
+import json
 import os
 import re
 import shutil
@@ -41,6 +49,7 @@ from nbclient.exceptions import CellExecutionError
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO / "tools"), str(REPO)]  # notebook_hygiene beside this file; this checkout's ganedu
+import launch_links  # noqa: E402
 import notebook_hygiene as hygiene  # noqa: E402
 
 from ganedu.messages import msg  # noqa: E402
@@ -52,6 +61,7 @@ MAX_CORES = 2  # the reference profile: a 2-core CPU, like a free Colab/Binder m
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 CLAIM_MARK = "✓ "  # what ge.check.that prints before a claim that holds (message key "claim_holds")
 PATH_END = r"[^\s'\"<>()\[\],;|`]*"  # the rest of a path in printed text, up to a quote, bracket or space
+MEMORY_FILE = REPO / "benchmarks" / "memory.json"  # each notebook's peak kernel memory, as the last full build saw it
 
 
 class _ThisEnvironment(KernelSpecManager):
@@ -109,7 +119,7 @@ def reference_environment(quick: bool) -> Iterator[dict[str, object]]:
     try:
         os.environ.update(CUDA_VISIBLE_DEVICES="", GANEDU_DATA=str(data), GANEDU_CACHE=str(cache),
                           GANEDU_RUNS=str(runs), GANEDU_OFFLINE="1", OMP_NUM_THREADS=str(len(cpus) or MAX_CORES),
-                          MKL_NUM_THREADS=str(len(cpus) or MAX_CORES),
+                          MKL_NUM_THREADS=str(len(cpus) or MAX_CORES), TQDM_DISABLE="1",
                           PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])))
         os.environ.pop("GANEDU_THREADS", None)  # the course's own thread policy, as learners get it
         if quick:
@@ -201,19 +211,72 @@ def claims(nb: nbformat.NotebookNode) -> list[tuple[int, str]]:
             for line in hygiene.text_of(out.get("text", "")).splitlines() if line.startswith(CLAIM_MARK)]
 
 
+# --- memory ---------------------------------------------------------------------------------------------------
+
+def _status_kb(pid: int, field: str) -> int:
+    """A ``kB`` field (``VmHWM``, ``VmRSS``) of /proc/<pid>/status; 0 when the process or the field is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def _children(pid: int) -> list[int]:
+    """The live child processes of ``pid``, and theirs (from /proc/<pid>/task/*/children)."""
+    found = []
+    for children in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            found += [int(c) for c in children.read_text().split()]
+        except (OSError, ValueError):
+            continue
+    return found + [grandchild for child in found for grandchild in _children(child)]
+
+
+def peak_memory_mb(pid: int) -> float:
+    """Peak resident memory (VmHWM) of process ``pid`` plus that of its live children, in MB (10^6 bytes).
+
+    Read from /proc (Linux); 0.0 where it cannot be read. A child that already ended is not counted.
+    """
+    return sum(_status_kb(p, "VmHWM") for p in [pid, *_children(pid)]) * 1024 / 1e6
+
+
+def record_memory(name: str, peak_mb: float, profile: dict, path: Path = MEMORY_FILE) -> None:
+    """Write (or update) ``name``'s peak memory, today's date and the build profile in ``path`` (JSON)."""
+    table = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    table.setdefault("notebooks", {})[name] = {"peak_mb": round(peak_mb), "date": datetime.date.today().isoformat(),
+                                               "profile": dict(profile)}
+    table["notebooks"] = dict(sorted(table["notebooks"].items()))
+    table["about"] = ("peak resident memory (VmHWM) of each notebook's kernel and its children in MB, written by "
+                      "tools/build_notebooks.py on its reference profile; Binder gives a session about 2 GB")
+    path.write_text(json.dumps(table, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
 # --- one notebook ---------------------------------------------------------------------------------------------
 
-def execute(nb: nbformat.NotebookNode, cwd: Path, timeout: int, allow_errors: bool = False) -> None:
+def execute(nb: nbformat.NotebookNode, cwd: Path, timeout: int, allow_errors: bool = False) -> float:
     """Run every cell in a fresh kernel started in ``cwd``; raises CellExecutionError on the first failing cell
-    unless ``allow_errors`` (then errors stay in the outputs)."""
+    unless ``allow_errors`` (then errors stay in the outputs). Returns the kernel's peak memory in MB."""
     km = KernelManager(kernel_name="python3", kernel_spec_manager=_ThisEnvironment())
     client = NotebookClient(nb, km=km, timeout=timeout, record_timing=False, allow_errors=allow_errors,
                             resources={"metadata": {"path": str(cwd)}})
+    peak = [0.0]
+
+    def measure(**_: object) -> None:  # after every cell: the children of this cell are still alive
+        pid = getattr(km.provisioner, "pid", None)
+        if pid:
+            peak[0] = max(peak[0], peak_memory_mb(pid))
+
+    client.on_cell_executed = measure
     try:
         client.execute()
     finally:  # nbclient leaves a kernel it was handed running: stop it, or ten notebooks keep ten kernels alive
         if km.has_kernel:
+            measure()  # VmHWM just before shutdown: the kernel's peak over the whole run
             km.shutdown_kernel(now=True)
+    return peak[0]
 
 
 def build(path: Path, timeout: int, env: dict | None, write: bool = True) -> bool:
@@ -222,10 +285,12 @@ def build(path: Path, timeout: int, env: dict | None, write: bool = True) -> boo
     Returns whether the notebook passed (ran without error and keeps every hygiene rule).
     """
     nb = nbformat.read(path, as_version=4)
+    launch_links.apply(nb, path.resolve())  # the shared cells, from the configured address (before running them)
     started = time.monotonic()
+    peak = 0.0
     if env is not None:
         try:
-            execute(nb, path.parent, timeout, allow_errors=not write)
+            peak = execute(nb, path.parent, timeout, allow_errors=not write)
         except CellExecutionError as err:
             print(f"FAILED {path}: a cell raised an error; the file was left unchanged\n{err}", file=sys.stderr)
             return False
@@ -241,7 +306,8 @@ def build(path: Path, timeout: int, env: dict | None, write: bool = True) -> boo
     for index, line in claims(nb):
         print(f"  cell {index}: {line}")
     print(f"{path}: {minutes:.1f} min, {len(claims(nb))} claim(s) checked, {widgets} widget output(s) reduced, "
-          f"{rewritten} output(s) with paths rewritten, {len(found)} hygiene finding(s)")
+          f"{rewritten} output(s) with paths rewritten, {len(found)} hygiene finding(s)"
+          + (f", peak memory {peak:.0f} MB" if peak else ""))
     for finding in found:
         print(f"  {finding}", file=sys.stderr)
     if found:
@@ -251,6 +317,9 @@ def build(path: Path, timeout: int, env: dict | None, write: bool = True) -> boo
         return True
     nbformat.validate(nb)
     nbformat.write(nb, path)
+    if built and peak:
+        record_memory(path.resolve().relative_to(REPO / "notebooks").with_suffix("").as_posix(), peak,
+                      env["profile"])
     size = path.stat().st_size
     print(f"wrote {path}: {size / 1000:.0f} kB")
     if size > MAX_BYTES:
@@ -276,11 +345,18 @@ def main(argv: list[str] | None = None) -> int:
                         help="execute in memory and report claims, errors and hygiene findings; write nothing")
     parser.add_argument("--quick", action="store_true", help="with --check: tiny sizes (GANEDU_QUICK=1), a fast try")
     parser.add_argument("--strip-only", action="store_true", help="do not execute; only clean widgets and paths")
+    parser.add_argument("--links", action="store_true", help="do not execute; only regenerate the launch, install "
+                        "and shutdown cells (and README.md's badges) from pyproject.toml's Repository address")
     parser.add_argument("--allow-train", action="store_true", help="build although GANEDU_DATA has the train split")
     parser.add_argument("--jobs", type=int, default=1, choices=[1], help="notebooks at a time (1: the profile has "
                         "2 cores, and two builds at once would change what each one measures)")
     parser.add_argument("--timeout", type=int, default=1800, help="seconds one cell may run (default 1800)")
     args = parser.parse_args(argv)
+    if args.links:  # every notebook unless some are named; never executes anything
+        targets = args.notebooks or hygiene.notebook_paths(REPO / "notebooks")
+        for changed in launch_links.update([p.resolve() for p in targets]):
+            print(f"updated {changed.relative_to(REPO)}")
+        return 0
     paths = hygiene.notebook_paths(REPO / "notebooks") if args.all else args.notebooks
     if not paths:
         parser.error("name the notebooks to build, or pass --all")
