@@ -15,7 +15,7 @@ __version__ = "0.1.0"
 _SUBMODULES = {
     # core: what a GAN needs, and nothing a lesson or a front end needs
     "checkpoints": "checkpoints", "config": "config", "data": "data", "losses": "losses", "messages": "messages",
-    "metrics": "metrics", "models": "models", "train": "train",
+    "metrics": "metrics", "models": "models", "progress": "progress", "train": "train",
     # lessons: the props of one or a few notebooks
     "theory": "lessons.theory", "dirac": "lessons.dirac", "toy": "lessons.toy", "stabilise": "lessons.stabilise",
     "speed": "lessons.speed", "exercises": "lessons.exercises", "check": "lessons.check",

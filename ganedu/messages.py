@@ -702,6 +702,21 @@ EN: dict[str, str] = {
     "rec_animation": "(an animation of {frames} frames: it plays in Jupyter; recorder.figure() shows them as a strip)",
     # --- exercise 06: an answer not yet written ---
     "ex_loader_none": "write steps_per_second as a function of (loader_ms, gpu_ms) that returns steps per second.",
+    # --- progress bars and memory (progress, metrics, toy, stabilise, interface.env) ---
+    "progress_unit_step": "step",
+    "progress_unit_batch": "batch",
+    "progress_unit_run": "run",
+    "progress_train": "training",
+    "progress_losses": "D {d_loss:.3f} G {g_loss:.3f}",
+    "progress_classifier": "classifier",
+    "progress_preset": "preset {name}",
+    "progress_recipe": "{recipe} (seed {seed})",
+    "progress_recipes": "recipes",
+    "env_low_memory": ("⚠ only {free_mb:.0f} MB of memory are free here ({where}); a GAN lesson may need about "
+                       "{need_mb:.0f} MB. Shut down the kernels of notebooks you are done with (Kernel → Shut Down "
+                       "Kernel, or the Running Terminals and Kernels tab in JupyterLab), then run this cell again."),
+    "env_memory_machine": "the machine",
+    "env_memory_container": "this container's limit",
 }
 
 TABLES: dict[str, dict[str, str]] = {"en": EN}

@@ -36,6 +36,7 @@ from torch import Tensor, nn
 
 from . import config, models
 from .messages import msg
+from .progress import bar as progress_bar
 
 if TYPE_CHECKING:
     import numpy as np
@@ -164,6 +165,7 @@ def train_classifier(
     lr: float = 2e-3,
     max_shift: int = 1,
     verbose: bool = False,
+    progress: bool | None = False,
 ) -> Classifier:
     """Train a :class:`Classifier` on ``images`` (N, 1, 28, 28) in [-1, 1] and ``labels`` (N,) int in 0..9.
 
@@ -173,6 +175,7 @@ def train_classifier(
     ``max_shift``: each batch is moved by up to this many pixels (augmentation, so generated digits that are
     slightly off-centre are still read). Each batch also gets ``NON_DIGIT_SHARE`` as many non-digits
     (:func:`_non_digits`) labelled ``NOT_A_DIGIT``. Global RNG state is left untouched (the seed drives a forked RNG).
+    ``progress``: a bar over the batches (``ganedu.progress``; off by default, on at the first :func:`classifier`).
     """
     x = _check_images(images)
     y = torch.as_tensor(labels).long().view(-1)
@@ -193,6 +196,7 @@ def train_classifier(
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 1.0 - s / steps)  # linear decay to 0
     start = time.perf_counter()
     clf.train()
+    bar = progress_bar(steps, msg("progress_classifier"), unit=msg("progress_unit_batch"), progress=progress)
     for epoch in range(epochs):
         order = torch.randperm(n, generator=gen).to(dev)
         for i in range(0, n, batch_size):
@@ -206,8 +210,10 @@ def train_classifier(
             opt.step()
             sched.step()
             config.adapt_threads()  # the package's CPU-thread policy, as in every training loop
+            bar.update(1)
         if verbose:
             print(msg("metrics_epoch", epoch=epoch + 1, epochs=epochs, loss=loss.item()))
+    bar.close()
     clf.eval()
     clf = clf.cpu()
     keep = torch.randperm(n, generator=gen)[:10_000]  # (up to 10 k) training digits fix the feature space
@@ -389,7 +395,7 @@ def _train(split: str, root, path: Path | None) -> Classifier:
         (images, labels), _ = split_test_digits(images, labels)
         print(msg("metrics_clf_fallback", split=split, n=len(labels)))
     print(msg("metrics_clf_training", split=used, n=len(labels), path=config.display_path(path) if path else "-"))
-    clf = train_classifier(images, labels)
+    clf = train_classifier(images, labels, progress=None)  # a bar in a notebook or on a terminal: it takes a while
     clf.meta["split"] = used
     if data.available("test", root):
         clf.meta["held_out_accuracy"] = round(accuracy(clf, *held_out(clf, root)), 4)

@@ -33,6 +33,7 @@ from .fastpath import LearningRates, StepGraphs, adam
 from .knobs import K_MAX, Knob, check_k, check_loss, check_lr, check_positive_int
 from .messages import msg
 from .metrics_ring import MetricsRing
+from .progress import TrainingBar
 from .snapshots import Snapshots, first_nonfinite, optimizer_tensors
 
 __all__ = ["COLUMNS", "K_MAX", "History", "TrainConfig", "Trainer", "every"]
@@ -211,9 +212,18 @@ class Trainer:
         steps: int | None = None,
         max_seconds: float | None = None,
         callbacks: Iterable[Callable[[Trainer], None]] = (),
+        progress: bool | None = False,
+        desc: str | None = None,
     ) -> History:
-        """Run ``step()`` until ``steps`` more steps, ``max_seconds`` of training, or ``request_stop()``."""
+        """Run ``step()`` until ``steps`` more steps, ``max_seconds`` of training, or ``request_stop()``.
+
+        ``progress``: a progress bar over the steps (``ganedu.progress``: True always, None in a notebook or on a
+        terminal, False never, the default); ``desc`` is its label.
+        """
         steps, max_seconds, callbacks = _check_run(steps, max_seconds, callbacks)
+        bar = TrainingBar(steps, desc, progress) if progress is not False else None
+        if bar is not None:
+            callbacks = [bar, *callbacks]
         self._stop.clear()
         self.status = None
         self._deadline = None if max_seconds is None else time.perf_counter() + max_seconds
@@ -228,6 +238,8 @@ class Trainer:
         finally:
             self.flush()
             self._pause_clock()
+            if bar is not None:  # after the clock: drawing the last losses is not training time
+                bar.close(self)
             self._stop.clear()  # a stop request ends this run only
             self._running, self._deadline = False, None
         return self.history

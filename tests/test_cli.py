@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -101,11 +102,28 @@ def test_bad_checkpoint_is_a_clear_error(tmp_path, capsys):
 
 
 def test_python_dash_m_entry_point(tmp_path):
+    env = {**os.environ, "TQDM_DISABLE": "0"}  # a progress bar although stderr is a pipe here, not a terminal
     r = subprocess.run([sys.executable, "-m", "ganedu", "train", "--steps", "2", "--batch-size", "4", "--split", "test",
-                        "--out", str(tmp_path / "o"), "--device", "cpu"], capture_output=True, text=True, timeout=300)
+                        "--out", str(tmp_path / "o"), "--device", "cpu"], capture_output=True, text=True, timeout=300,
+                       env=env)
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["steps"] == 2  # stdout is the JSON summary and nothing else
-    assert "step 2/2" in r.stderr and "steps/s" in r.stderr  # the progress bar ends where training ended
+    assert "training" in r.stderr and "2/2" in r.stderr and "step/s" in r.stderr  # tqdm's bar, ended where training did
+
+
+@pytest.mark.parametrize("quiet, force, shown", [(True, "0", False), (False, "0", True), (False, None, False)])
+def test_progress_bar_on_stderr_unless_quiet_or_a_log(tmp_path, capsys, monkeypatch, quiet, force, shown):
+    """--quiet: no bar even when forced; by default a bar on a terminal only (capsys, like a log file, is not one)."""
+    if force is None:
+        monkeypatch.delenv("TQDM_DISABLE", raising=False)
+    else:
+        monkeypatch.setenv("TQDM_DISABLE", force)
+    args = ["train", "--steps", "3", "--batch-size", "8", "--split", "test", "--out", str(tmp_path / "o"),
+            "--device", "cpu", *(["--quiet"] if quiet else [])]
+    assert cli.main(args) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["steps"] == 3
+    assert ("3/3" in err) is shown and (err == "") is (not shown)
 
 
 def test_evaluate_prints_one_json_object(tmp_path, capsys, mnist_test):
@@ -269,10 +287,10 @@ def test_a_signal_stops_saves_and_the_run_resumes(tmp_path, sig):
     out = tmp_path / "run"
     cmd = [sys.executable, "-m", "ganedu", "train", "--steps", "1000000", "--batch-size", "8", "--split", "test",
            "--device", "cpu", "--out", str(out)]
-    env = {**os.environ, "GANEDU_QUICK": "1"}
+    env = {**os.environ, "GANEDU_QUICK": "1", "TQDM_DISABLE": "0"}  # the bar although stderr is a pipe
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     seen = b""
-    while b"steps/s" not in seen:  # the first progress output: training is under way
+    while not re.search(rb"[0-9]step/s", seen):  # a measured rate on the bar: training is under way
         chunk = os.read(proc.stderr.fileno(), 4096)
         assert chunk, f"train ended before any progress: {seen!r}"
         seen += chunk

@@ -25,7 +25,6 @@ from .. import checkpoints, config, losses, models, train
 from ..messages import msg
 from ..train import TrainConfig, Trainer
 
-PROGRESS_EVERY = 0.5  # seconds between progress-bar redraws (each one reads metrics back: one device sync)
 # the CLI trains unconditional pairs; a conditional pair ("cgan") needs labels: see notebook 09
 UNCONDITIONAL = sorted(kind for kind in models.PAIRS if not kind.startswith("c"))
 CPU_LR = 5e-4  # on 2 CPU cores: FD 6.4 after 60 s vs 10.7 with 2e-4 (benchmarks/RESULTS.md, one seed)
@@ -137,34 +136,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-class _Progress:
-    """A one-line progress bar on stderr, redrawn at most every PROGRESS_EVERY seconds."""
-
-    def __init__(self, total: int | None, seconds: float | None, quiet: bool) -> None:
-        self.total, self.seconds, self.quiet, self.last = total, seconds, quiet, 0.0
-
-    def __call__(self, trainer: Trainer, force: bool = False) -> None:
-        now = time.perf_counter()
-        if self.quiet or (now - self.last < PROGRESS_EVERY and not force):
-            return
-        self.last = now
-        row = trainer.history.last() or {}
-        rate = trainer.step_count / max(trainer.seconds, 1e-9)
-        goal = f"/{self.total}" if self.total else f" ({trainer.seconds:.0f}/{self.seconds:.0f} s)"
-        frac = trainer.step_count / self.total if self.total else trainer.seconds / (self.seconds or 1)
-        bar = "#" * int(20 * min(frac, 1.0))
-        line = msg("cli_progress", step=trainer.step_count, goal=goal, rate=rate,
-                   d_loss=row.get("d_loss", float("nan")), g_loss=row.get("g_loss", float("nan")))
-        sys.stderr.write(f"\r[{bar:<20}] {line}")
-        sys.stderr.flush()
-
-    def close(self, trainer: Trainer) -> None:
-        """Draw where training ended, then end the line."""
-        if not self.quiet:
-            self(trainer, force=True)
-            sys.stderr.write("\n")
-
-
 class _Every:
     """A callback that calls ``fn(trainer)`` each time ``seconds`` of wall time have passed since the last call."""
 
@@ -253,15 +224,13 @@ def cmd_train(args: argparse.Namespace) -> int:
     images, _ = data.mnist(args.split, root=args.data_root)
     trainer = _resumed_trainer(args, images) if args.resume else _new_trainer(args, images)
     steps = args.steps if (args.steps or args.max_seconds) else DEFAULT_STEPS
-    progress = _Progress(steps, args.max_seconds, args.quiet)
-    callbacks: list[Callable[[Trainer], None]] = [progress]
+    callbacks: list[Callable[[Trainer], None]] = []
     if args.checkpoint_every:
         callbacks.append(_Every(60 * args.checkpoint_every, lambda tr: _write_run(tr, out)))
     with _StopOnSignal(trainer) as stop:  # stays on while saving: a second Ctrl-C does not cut the save short
-        try:
-            trainer.train(steps=steps, max_seconds=args.max_seconds, callbacks=callbacks)
-        finally:
-            progress.close(trainer)
+        # a tqdm bar on stderr (a terminal only, unless TQDM_DISABLE=0); --quiet: none
+        trainer.train(steps=steps, max_seconds=args.max_seconds, callbacks=callbacks,
+                      progress=False if args.quiet else None, desc=msg("progress_train"))
         _write_run(trainer, out)
     summary = {"steps": trainer.step_count, "seconds": round(trainer.seconds, 2), "device": str(trainer.device),
                "out": str(out)}

@@ -30,6 +30,7 @@ from torch import Tensor, nn
 
 from .. import config, losses, models
 from ..messages import msg
+from ..progress import bar as progress_bar
 
 if TYPE_CHECKING:  # for annotations only: these modules load when a run needs them
     import os
@@ -331,7 +332,7 @@ class Run:
 
 def watch_recipe(r: Recipe | str, problem: str | Problem = "ring", seed: int = 0, steps: int | None = None,
                  device: str = "cpu", data: Tensor | None = None, clf: Classifier | None = None,
-                 n_points: int = 400, every: int | None = None) -> Run:
+                 n_points: int = 400, every: int | None = None, progress: bool | None = None) -> Run:
     """Train recipe ``r`` on ``problem`` for ``steps`` (default: the problem's; tiny in quick mode), measuring it
     every ``every`` steps (default ``problem.every``) and at the end. Returns a :class:`Run` (trainer, snapshots,
     outcome).
@@ -341,7 +342,8 @@ def watch_recipe(r: Recipe | str, problem: str | Problem = "ring", seed: int = 0
     fixed noise and are excluded from ``seconds``. With ``ema`` the averaged generator is what gets measured.
     On the ring, ``n_points`` generated points are kept per snapshot. ``clf``: the MNIST classifier to use.
     MNIST samples are compared with the digits the classifier never saw (``metrics.held_out``), or with ``data``
-    when it is given.
+    when it is given. ``progress``: a bar over the steps (``ganedu.progress``: by default in a notebook or on a
+    terminal; False: none).
     """
     r, p = recipe(r), _problem(problem)
     steps = steps or config.quick(p.steps, p.quick_steps)
@@ -357,7 +359,9 @@ def watch_recipe(r: Recipe | str, problem: str | Problem = "ring", seed: int = 0
         real = _mnist_reference(clf) if p.name == "mnist" and data is None else None  # else: the given data
         measure = _Measure(p, data_obj, clf=clf, real=real)
         ema = EMA(trainer.G, decay=r.ema) if r.ema is not None else None
+        bar = progress_bar(steps, msg("progress_recipe", recipe=r.name, seed=seed), progress=progress)
         callbacks = [ema] if ema is not None else []
+        callbacks.append(lambda _: bar.update(1))
         shown = (lambda: ema.generator) if ema is not None else (lambda: trainer.G)
         trajectory, snapshots, seconds = [], [], 0.0
         while trainer.step_count < steps and trainer.status is None:
@@ -369,6 +373,7 @@ def watch_recipe(r: Recipe | str, problem: str | Problem = "ring", seed: int = 0
                 now = models.sample(shown(), p.n_eval)  # the same fixed z for every recipe
                 trajectory.append([trainer.step_count, *measure.point(now)])
                 snapshots.append((trainer.step_count, now[:keep]))
+        bar.close()
         final = models.sample(shown(), p.n_eval)  # the same fixed z for every recipe
         points = grid = None
         if p.name == "ring":
@@ -385,24 +390,31 @@ def watch_recipe(r: Recipe | str, problem: str | Problem = "ring", seed: int = 0
 
 def run_recipe(r: Recipe | str, problem: str | Problem = "ring", seed: int = 0, steps: int | None = None,
                device: str = "cpu", data: Tensor | None = None, clf: Classifier | None = None,
-               n_points: int = 400) -> Outcome:
+               n_points: int = 400, progress: bool | None = None) -> Outcome:
     """The measured :class:`Outcome` of :func:`watch_recipe` (same arguments), without keeping the trainer."""
-    run = watch_recipe(r, problem, seed=seed, steps=steps, device=device, data=data, clf=clf, n_points=n_points)
+    run = watch_recipe(r, problem, seed=seed, steps=steps, device=device, data=data, clf=clf, n_points=n_points,
+                       progress=progress)
     return run.outcome
 
 
 def compare_recipes(names: Iterable[str | Recipe] | None = None, problem: str | Problem = "ring",
                     seeds: Sequence[int] = (0,), steps: int | None = None, device: str = "cpu",
-                    progress: Callable[[Outcome], None] | None = None, **kwargs: object) -> list[Outcome]:
-    """:func:`run_recipe` for every recipe (default: all of ``RECIPES``) on every seed; ``progress(outcome)``
-    is called after each run (e.g. ``print``)."""
+                    progress: bool | None | Callable[[Outcome], None] = None,
+                    on_run: Callable[[Outcome], None] | None = None, **kwargs: object) -> list[Outcome]:
+    """:func:`run_recipe` for every recipe (default: all of ``RECIPES``) on every seed; ``on_run(outcome)`` is
+    called after each run (e.g. ``print``). ``progress``: one bar over the runs (``ganedu.progress``: by default in a
+    notebook or on a terminal; False: none); a callable there is taken as ``on_run``, as it used to be."""
+    if callable(progress):
+        on_run, progress = progress, None
+    runs = [(name, seed) for name in (list(RECIPES) if names is None else names) for seed in seeds]
     out = []
-    for name in (list(RECIPES) if names is None else names):
-        for seed in seeds:
-            o = run_recipe(name, problem, seed=seed, steps=steps, device=device, **kwargs)
+    with progress_bar(len(runs), msg("progress_recipes"), unit=msg("progress_unit_run"), progress=progress) as bar:
+        for name, seed in runs:
+            o = run_recipe(name, problem, seed=seed, steps=steps, device=device, progress=False, **kwargs)
             out.append(o)
-            if progress is not None:
-                progress(o)
+            bar.update(1)
+            if on_run is not None:
+                on_run(o)
     return out
 
 

@@ -327,15 +327,17 @@ def score(trainer: Trainer) -> ModeCoverage:
     return mode_coverage(trainer.samples(), data)
 
 
-def run_preset(p: Preset | str, steps: int | None = None, device: str = "cpu") -> tuple[Trainer, ModeCoverage]:
+def run_preset(p: Preset | str, steps: int | None = None, device: str = "cpu",
+               progress: bool | None = None) -> tuple[Trainer, ModeCoverage]:
     """Build a preset's trainer and train it for ``steps`` (default: ``preset.budget``).
 
-    Returns (trainer, coverage of its fixed-noise samples).
+    Returns (trainer, coverage of its fixed-noise samples). ``progress``: a bar over the steps (``ganedu.progress``:
+    by default in a notebook or on a terminal; False: none).
     """
     p = preset(p) if isinstance(p, str) else p
     trainer = make_trainer(p, device=device)
     with one_thread():
-        trainer.train(steps=steps or p.budget)
+        trainer.train(steps=steps or p.budget, progress=progress, desc=msg("progress_preset", name=p.name))
     return trainer, score(trainer)
 
 
