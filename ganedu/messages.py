@@ -712,11 +712,12 @@ EN: dict[str, str] = {
     "progress_preset": "preset {name}",
     "progress_recipe": "{recipe} (seed {seed})",
     "progress_recipes": "recipes",
-    "env_low_memory": ("⚠ only {free_mb:.0f} MB of memory are free here ({where}); a GAN lesson may need about "
-                       "{need_mb:.0f} MB. Shut down the kernels of notebooks you are done with (Kernel → Shut Down "
-                       "Kernel, or the Running Terminals and Kernels tab in JupyterLab), then run this cell again."),
-    "env_memory_machine": "the machine",
-    "env_memory_container": "this container's limit",
+    "env_low_memory": ("⚠ only {free_mb:.0f} MB of memory are free ({where}); below {need_mb:.0f} MB a lesson "
+                       "that trains on MNIST may run out and its kernel die. Shut down the kernels of notebooks you "
+                       "are done with (Kernel → Shut Down Kernel, or the Running Terminals and Kernels tab in "
+                       "JupyterLab), then run this cell again."),
+    "env_memory_machine": "on this machine",
+    "env_memory_container": "within this session's memory limit",
 }
 
 TABLES: dict[str, dict[str, str]] = {"en": EN}

@@ -24,6 +24,7 @@ def threads():
 
 def test_setup_prints_one_banner_and_returns_the_device(capsys, monkeypatch, threads):
     monkeypatch.setattr(config, "QUICK", False)
+    monkeypatch.setattr(env, "free_memory", lambda: (10_000.0, "machine"))  # plenty: no memory line
     device = env.setup(seed=0, device="cpu")
     lines = capsys.readouterr().out.splitlines()
     assert device == torch.device("cpu")
@@ -174,3 +175,50 @@ def test_self_check_passes_and_leaves_random_streams_alone(capsys):
     assert (random.random(), np.random.rand()) == expected[1:]
     out = capsys.readouterr().out
     assert "2 + 2 = 4" in out and "ready" in out
+
+
+# --- free memory: /proc/meminfo and cgroup limits (Binder), and the warning setup() prints ---
+
+
+def _meminfo(tmp_path, available_kb: int):
+    path = tmp_path / "meminfo"
+    path.write_text(f"MemTotal:       16000000 kB\nMemFree:         1000000 kB\nMemAvailable:   {available_kb} kB\n")
+    return path
+
+
+def test_free_memory_of_the_machine(tmp_path):
+    assert env.free_memory(_meminfo(tmp_path, 3_000_000), tmp_path / "no-cgroup") == (3_000_000 * 1024 / 1e6,
+                                                                                       "machine")
+    assert env.free_memory(tmp_path / "absent", tmp_path / "no-cgroup") is None  # not Linux: unknown, no warning
+
+
+def test_free_memory_under_a_cgroup_v2_limit(tmp_path):
+    cg = tmp_path / "cg"
+    cg.mkdir()
+    (cg / "memory.max").write_text("2000000000\n")  # Binder: 2 GB for the whole session
+    (cg / "memory.current").write_text("1700000000\n")
+    (cg / "memory.stat").write_text("anon 1500000000\ninactive_file 200000000\n")  # droppable file cache
+    assert env.free_memory(_meminfo(tmp_path, 50_000_000), cg) == (500.0, "container")  # 2000 - (1700 - 200)
+    (cg / "memory.max").write_text("max\n")  # no limit: the machine's figure
+    assert env.free_memory(_meminfo(tmp_path, 1_000_000), cg)[1] == "machine"
+
+
+def test_free_memory_under_a_cgroup_v1_limit(tmp_path):
+    v1 = tmp_path / "cg" / "memory"
+    v1.mkdir(parents=True)
+    (v1 / "memory.limit_in_bytes").write_text("1000000000\n")
+    (v1 / "memory.usage_in_bytes").write_text("900000000\n")
+    (v1 / "memory.stat").write_text("total_inactive_file 100000000\n")
+    assert env.free_memory(_meminfo(tmp_path, 50_000_000), tmp_path / "cg") == (200.0, "container")
+    (v1 / "memory.limit_in_bytes").write_text("9223372036854771712\n")  # v1's "no limit"
+    assert env.free_memory(_meminfo(tmp_path, 50_000_000), tmp_path / "cg")[1] == "machine"
+
+
+def test_setup_says_what_to_do_when_memory_is_low(capsys, monkeypatch, threads):
+    monkeypatch.setattr(env, "free_memory", lambda: (420.0, "container"))
+    env.setup(seed=0, device="cpu")
+    banner, warning = capsys.readouterr().out.splitlines()
+    assert banner.startswith("ganedu ")
+    assert "420 MB" in warning and "Shut Down Kernel" in warning and "Running Terminals and Kernels" in warning
+    monkeypatch.setattr(env, "free_memory", lambda: (env.LOW_MEMORY_MB + 1, "machine"))
+    assert not env.warn_if_low_memory() and capsys.readouterr().out == ""

@@ -333,3 +333,59 @@ def test_translated_banner_is_parsed():
     nb = _clean()
     nb.cells[1].outputs[0].text = "ganedu 0.1.0 | torch 2.5.1 | 设备: cpu (2 cores) | 快速模式\n"
     assert hygiene.banners(nb) == [(1, {"version": "0.1.0", "torch": "2.5.1", "device": "cpu (2 cores)"})]
+
+
+# --- the build tool: shared cells, kernel memory ----------------------------------------------------------------
+
+needs_proc = pytest.mark.skipif(not Path("/proc/self/status").is_file(), reason="reads /proc (Linux)")
+
+
+def test_build_applies_the_shared_cells(builder, tmp_path):
+    nb = _clean()
+    nb.cells[0].source = "# 99 · Test\n\n[![Binder](https://mybinder.org/badge_logo.svg)](https://x)\n\nHello."
+    for cell in nb.cells:
+        if cell.cell_type == "code" and cell.execution_count:
+            cell.execution_count += 1
+    nb.cells.insert(1, new_code_cell('import sys\nif "google.colab" in sys.modules:\n    %pip install -q ganedu',
+                                     execution_count=1))  # the install cell of a notebook built before the roles
+    path = tmp_path / "99_test.ipynb"
+    nbformat.write(nb, path)
+    assert builder.build(path, timeout=60, env=None)  # clean only: no kernel
+    roles = [c.metadata.get("ganedu", {}).get("role") for c in nbformat.read(path, as_version=4).cells]
+    assert roles[1:3] == ["launch", "install"] and roles[-1] == "shutdown"
+
+
+@needs_proc
+def test_peak_memory_of_this_process_and_a_child(builder):
+    import os
+    import resource
+    import subprocess
+
+    own = builder._status_kb(os.getpid(), "VmHWM")
+    assert own == pytest.approx(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, rel=0.05)  # both in kB
+    child = subprocess.Popen([sys.executable, "-c", "import sys, time; b = bytearray(50_000_000); time.sleep(30)"])
+    try:
+        for _ in range(200):  # until the child holds its 50 MB
+            if builder._status_kb(child.pid, "VmHWM") > 50_000:
+                break
+            import time
+            time.sleep(0.05)
+        mine, theirs = builder._status_kb(os.getpid(), "VmHWM"), builder._status_kb(child.pid, "VmHWM")
+        assert theirs > 50_000
+        assert builder.peak_memory_mb(os.getpid()) == pytest.approx((mine + theirs) * 1024 / 1e6, rel=0.01)
+    finally:
+        child.kill()
+        child.wait()
+    assert builder.peak_memory_mb(2**22 + 12345) == 0.0  # no such process
+
+
+def test_memory_table_is_written_and_updated(builder, tmp_path):
+    table = tmp_path / "memory.json"
+    profile = {"device": "cpu", "torch": "2.5.1", "cores": 2}
+    builder.record_memory("05_mnist_gan", 912.4, profile, table)
+    builder.record_memory("00_start_here", 400.0, profile, table)
+    builder.record_memory("05_mnist_gan", 950.0, profile, table)
+    rows = json.loads(table.read_text())["notebooks"]
+    assert list(rows) == ["00_start_here", "05_mnist_gan"]
+    assert rows["05_mnist_gan"]["peak_mb"] == 950 and rows["05_mnist_gan"]["profile"] == profile
+    assert len(rows["05_mnist_gan"]["date"]) == 10  # YYYY-MM-DD

@@ -63,7 +63,10 @@ def relative(path: str | Path) -> str:
     """``path`` (absolute, or relative to the repository) as a POSIX path relative to the repository root."""
     p = Path(path)
     if p.is_absolute():
-        p = p.resolve().relative_to(REPO)
+        try:
+            p = p.resolve().relative_to(REPO)
+        except ValueError:  # a copy outside the repository (a test's temp folder): where it would live in it
+            p = Path("notebooks", p.name)
     return str(PurePosixPath(*p.parts))
 
 

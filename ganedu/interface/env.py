@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
+from pathlib import Path
 from typing import Any
 
 import torch
@@ -43,6 +44,10 @@ MNIST_LESSON = LessonWork(gan_steps=2 * 3000 + 50, classifier_steps=math.ceil(18
 TIMED_STEPS = 20  # GAN and classifier steps timed: a second or two on 2 CPU cores, enough to average out noise
 TIMED_FIGURES = 3  # figures rendered and timed
 WARMUP_STEPS = 2  # untimed steps first: allocations and first-call overheads are not the lesson's pace
+
+# Below this much free memory (MB) setup() warns: a kernel that trains on MNIST holds torch (~0.4 GB), the digits
+# and two networks, and Binder gives a whole session about 2 GB (benchmarks/memory.json: each notebook's peak).
+LOW_MEMORY_MB = 1000.0
 
 # Versions the report shows: report key -> (product name, distribution name; None means the interpreter).
 PACKAGES = {"python": ("Python", None), "torch": ("PyTorch", "torch"), "torchvision": ("torchvision", "torchvision"),
@@ -76,8 +81,64 @@ def describe(device: torch.device) -> str:
     return msg("env_device_cpu", kind=device.type, cores=cpu_cores())
 
 
+def _read_int(path: Path) -> int | None:
+    """A file holding one whole number (a cgroup value); None if absent, unreadable or "max" (no limit)."""
+    try:
+        return int(path.read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _stat_field(path: Path, key: str) -> int:
+    """The number after ``key`` in a "key value [unit]" file (cgroup memory.stat, /proc/meminfo); 0 if absent."""
+    try:
+        for line in path.read_text().splitlines():
+            fields = line.split()
+            if len(fields) >= 2 and fields[0] == key:
+                return int(fields[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def free_memory(meminfo: Path = Path("/proc/meminfo"),
+                cgroup: Path = Path("/sys/fs/cgroup")) -> tuple[float, str] | None:
+    """(MB of memory free for this kernel, what limits it: "machine" or "container"), or None where unknown.
+
+    The machine's ``MemAvailable`` (/proc/meminfo), or a container's cgroup limit minus what it uses (v2:
+    ``memory.max`` - ``memory.current``; v1: ``memory.limit_in_bytes`` - ``memory.usage_in_bytes``), whichever is
+    smaller. File cache the kernel can drop (``inactive_file``) counts as free. Binder and JupyterHub limit memory
+    by cgroup, while /proc/meminfo there shows the whole host. No psutil: plain files, Linux only.
+    """
+    found = []
+    available = _stat_field(meminfo, "MemAvailable:")  # "MemAvailable:   123456 kB"
+    if available:
+        found.append((available * 1024 / 1e6, "machine"))
+    for limit, usage, stat, cache in (("memory.max", "memory.current", "memory.stat", "inactive_file"),
+                                      ("memory/memory.limit_in_bytes", "memory/memory.usage_in_bytes",
+                                       "memory/memory.stat", "total_inactive_file")):
+        cap, used = _read_int(cgroup / limit), _read_int(cgroup / usage)
+        if cap is not None and used is not None and cap < 2**60:  # v1 writes "no limit" as about 2**63
+            used -= _stat_field(cgroup / stat, cache)
+            found.append((max(0, cap - used) / 1e6, "container"))
+            break
+    return min(found) if found else None
+
+
+def warn_if_low_memory(limit_mb: float = LOW_MEMORY_MB) -> bool:
+    """Print what to do when less than ``limit_mb`` MB are free (see :func:`free_memory`); returns whether it did."""
+    free = free_memory()
+    if free is None or free[0] >= limit_mb:
+        return False
+    print(msg("env_low_memory", free_mb=free[0], where=msg(f"env_memory_{free[1]}"), need_mb=limit_mb))
+    return True
+
+
 def setup(seed: int | None = 0, device: str | torch.device = "auto") -> torch.device:
     """Seed everything (unless ``seed`` is None), pick the device, print one banner line, return the device.
+
+    When memory is short (another notebook's kernel still running, on Binder's 2 GB), a second line says so and
+    what to do (:func:`warn_if_low_memory`).
 
     PyTorch's CPU thread count is left to ``config.adapt_threads`` (applied here for the kernel's own thread, as
     training loops apply it for theirs): pinning a count here would override that policy.
@@ -88,6 +149,7 @@ def setup(seed: int | None = 0, device: str | torch.device = "auto") -> torch.de
     config.adapt_threads()
     extra = msg("banner_quick") if config.QUICK else ""
     print(msg("banner", version=__version__, torch=torch.__version__, device=describe(dev), extra=extra))
+    warn_if_low_memory()
     return dev
 
 
