@@ -87,7 +87,8 @@ def install_source(repo: str | None = None, hint: str = INSTALL_HINT) -> str:
     """
     repo = repo or repository()
     return "\n".join([
-        "import importlib.util, sys",
+        "import sys",
+        "from importlib.util import find_spec",
         "from pathlib import Path",
         'if "google.colab" in sys.modules:  # Colab only; its own torch and ipywidgets stay as they are',
         '    local = [p.resolve() for p in map(Path, ("..", ".", "ganedu")) if (p / "pyproject.toml").is_file() '
@@ -96,7 +97,7 @@ def install_source(repo: str | None = None, hint: str = INSTALL_HINT) -> str:
         "first",
         "    %pip install -q {spec}",
         "    sys.path[:0] = [str(p) for p in local[:1]]  # an editable install is importable now, not after a restart",
-        '    if importlib.util.find_spec("ganedu") is None:',
+        '    if find_spec("ganedu") is None:',
         f"        print({hint.format(repo=repo)!r})",
     ])
 
