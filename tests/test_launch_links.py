@@ -53,7 +53,7 @@ def test_notebook_holds_the_generated_cells(path: Path):
     assert roles[-1] == "shutdown" and roles.count("launch") == roles.count("install") == roles.count("shutdown") == 1
     assert _src(nb.cells[1]) == launch.source and nb.cells[1].metadata["ganedu"] == {"role": "launch"}
     assert _src(nb.cells[2]) == install.source and nb.cells[2].metadata["ganedu"] == {"role": "install"}
-    assert _src(nb.cells[-1]) == links.SHUTDOWN_TEXT or path.parent.name != "notebooks"  # translations translate it
+    assert _src(nb.cells[-1]) == links.texts(path.relative_to(REPO))["shutdown"]
     assert "[![" not in _src(nb.cells[0]), "the title cell keeps no badges: they live in the launch cell"
 
 
@@ -99,11 +99,16 @@ def test_apply_rewrites_a_legacy_notebook_and_is_idempotent():
     assert not links.apply(nb, "notebooks/99_x.ipynb", shutdown=links.SHUTDOWN_TEXT)
 
 
-def test_apply_takes_translated_texts():
+def test_apply_takes_translated_texts(monkeypatch):
     nb = _legacy()
     links.apply(nb, "notebooks/zh/99_x.ipynb", shutdown="关闭内核。", hint="无法安装 ganedu。")
     assert nb.cells[-1].source == "关闭内核。" and "无法安装 ganedu。" in nb.cells[2].source
     assert "notebooks/zh/99_x.ipynb" in nb.cells[1].source
+    monkeypatch.setitem(links.TEXTS, "zh", {"shutdown": "请关闭内核。", "hint": "安装失败：{repo}"})
+    assert links.apply(nb, "notebooks/zh/99_x.ipynb")  # a language's own sentences, by its folder
+    assert nb.cells[-1].source == "请关闭内核。" and "安装失败：https://github.com/ganedu/ganedu" in nb.cells[2].source
+    assert links.texts("notebooks/99_x.ipynb")["shutdown"] == links.SHUTDOWN_TEXT
+    assert links.texts("notebooks/fr/99_x.ipynb") == links.TEXTS["en"]  # no French yet: English
 
 
 # --- the install cell, run under a pretend Colab ----------------------------------------------------------------

@@ -9,8 +9,9 @@
 Each carries its role in the cell metadata (``{"ganedu": {"role": "launch" | "install" | "shutdown"}}``), so the
 generator finds and replaces it on every run: ``python tools/build_notebooks.py --links`` rewrites them in every
 notebook (and the README's badges) without executing anything; the release build (``--all``) applies the same.
-A translation (``notebooks/zh/X.ipynb``) gets badges pointing at its own path: call ``launch_cells(path)``, and
-replace ``SHUTDOWN_TEXT`` / ``INSTALL_HINT`` by their translations (``apply(nb, path, shutdown=..., hint=...)``).
+A translation (``notebooks/zh/X.ipynb``) gets badges pointing at its own path (``launch_cells(path)``), and the
+two sentences of its language: add ``TEXTS["zh"] = {"shutdown": ..., "hint": ...}`` (the folder's name is the
+language; a language without an entry gets English).
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ SHUTDOWN_TEXT = ("**Done with this notebook?** Shut its kernel down before you o
 INSTALL_HINT = ("ganedu could not be installed. Run this cell again; from a fork, first clone it here "
                 "(!git clone https://github.com/YOU/ganedu) or upload the repository folder, then run this cell. "
                 "See {repo}#run-it")
+#: The generated sentences per language (the folder under notebooks/ that holds a translation; "en" at the top).
+TEXTS: dict[str, dict[str, str]] = {"en": {"shutdown": SHUTDOWN_TEXT, "hint": INSTALL_HINT}}
 # A badge line as the README and launch cells write it, and a block of them (the README's badges).
 BADGE_LINE = re.compile(r"^\[!\[(?:Open In Colab|Binder)\]\(.*\n?", re.MULTILINE)
 BADGE_BLOCK = re.compile(r"(?:^\[!\[(?:Open In Colab|Binder)\]\(.*(?:\n|$))+", re.MULTILINE)
@@ -68,6 +71,13 @@ def relative(path: str | Path) -> str:
         except ValueError:  # a copy outside the repository (a test's temp folder): where it would live in it
             p = Path("notebooks", p.name)
     return str(PurePosixPath(*p.parts))
+
+
+def texts(path: str | Path) -> dict[str, str]:
+    """The generated sentences for the notebook at ``path``: ``TEXTS`` of its language folder, else English."""
+    parts = PurePosixPath(relative(path)).parts  # ("notebooks", "zh", "05_x.ipynb") for a translation
+    lang = parts[1] if len(parts) == 3 and parts[0] == "notebooks" else "en"
+    return TEXTS.get(lang, TEXTS["en"])
 
 
 def badges(path: str | Path, repo: str | None = None) -> str:
@@ -108,10 +118,11 @@ def _role(cell: nbformat.NotebookNode, role: str) -> nbformat.NotebookNode:
 
 
 def launch_cells(path: str | Path, repo: str | None = None,
-                 hint: str = INSTALL_HINT) -> tuple[nbformat.NotebookNode, nbformat.NotebookNode]:
-    """(launch markdown cell, install code cell) for the notebook at ``path`` (relative to the repository)."""
+                 hint: str | None = None) -> tuple[nbformat.NotebookNode, nbformat.NotebookNode]:
+    """(launch markdown cell, install code cell) for the notebook at ``path`` (relative to the repository);
+    ``hint``: what the install cell prints on failure (default: that of the notebook's language, ``texts(path)``)."""
     launch = _role(new_markdown_cell(badges(path, repo)), "launch")
-    install = _role(new_code_cell(install_source(repo, hint)), "install")
+    install = _role(new_code_cell(install_source(repo, hint or texts(path)["hint"])), "install")
     return launch, install
 
 
@@ -137,15 +148,17 @@ def _strip_badges(cell: nbformat.NotebookNode) -> None:
     cell.source = re.sub(r"\n{3,}", "\n\n", cleaned)
 
 
-def apply(nb: nbformat.NotebookNode, path: str | Path, repo: str | None = None, shutdown: str = SHUTDOWN_TEXT,
-          hint: str = INSTALL_HINT) -> bool:
+def apply(nb: nbformat.NotebookNode, path: str | Path, repo: str | None = None, shutdown: str | None = None,
+          hint: str | None = None) -> bool:
     """Put the generated cells into ``nb`` (the notebook at ``path``): title, launch, install, ..., shutdown.
 
     Idempotent: generated cells are found by their role and replaced; an existing install cell keeps its id,
     execution count and outputs (so a built notebook stays one clean run), other generated cells keep their ids.
+    ``shutdown`` and ``hint`` default to the sentences of the notebook's language (:func:`texts`).
     Returns whether anything changed.
     """
     before = nbformat.writes(nb)
+    shutdown = shutdown or texts(path)["shutdown"]
     launch, install = launch_cells(path, repo, hint)
     generated = {"launch": launch, "install": install, "shutdown": shutdown_cell(shutdown)}
     old = {}
