@@ -333,3 +333,22 @@ def test_translated_banner_is_parsed():
     nb = _clean()
     nb.cells[1].outputs[0].text = "ganedu 0.1.0 | torch 2.5.1 | 设备: cpu (2 cores) | 快速模式\n"
     assert hygiene.banners(nb) == [(1, {"version": "0.1.0", "torch": "2.5.1", "device": "cpu (2 cores)"})]
+
+
+def test_a_chinese_notebook_has_the_same_profile_as_an_english_one():
+    english, chinese = _clean(), _clean()
+    chinese.cells[1].outputs[0].text = "ganedu 0.1.0 | torch 2.5.1 | 设备: cpu (2 核)\n"
+    assert hygiene.profile_key(chinese) == hygiene.profile_key(english)
+    other = _clean()
+    other.cells[1].outputs[0].text = "ganedu 0.1.0 | torch 2.5.1 | 设备: cpu (4 核)\n"
+    assert hygiene.profile_key(other) != hygiene.profile_key(english)
+
+
+def test_a_chinese_quick_mode_build_and_warning_fail():
+    nb = _clean()
+    nb.cells[1].outputs[0].text = msg("banner", version="0.1.0", torch="2.5.1", device="cpu (2 cores)",
+                                      extra=" | 快速模式 (GANEDU_QUICK)：规模极小") + "\n"
+    assert _rules(nb) == {"build_profile"}
+    nb = _clean()
+    _out(nb, 5, output_type="stream", name="stdout", text="警告：无法写入分类器缓存\n")
+    assert _rules(nb) == {"warnings"}

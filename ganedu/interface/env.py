@@ -20,7 +20,7 @@ from typing import Any
 
 import torch
 
-from .. import __version__, config, data, metrics, models
+from .. import __version__, config, data, messages, metrics, models
 from ..config import cpu_cores
 from ..messages import msg
 from ..train import TrainConfig, Trainer
@@ -76,12 +76,21 @@ def describe(device: torch.device) -> str:
     return msg("env_device_cpu", kind=device.type, cores=cpu_cores())
 
 
-def setup(seed: int | None = 0, device: str | torch.device = "auto") -> torch.device:
-    """Seed everything (unless ``seed`` is None), pick the device, print one banner line, return the device.
+def setup(seed: int | None = 0, device: str | torch.device = "auto", lang: str | None = None) -> torch.device:
+    """Choose the language, seed everything (unless ``seed`` is None), pick the device, print one banner line,
+    return the device.
+
+    ``lang`` (``"en"``, ``"zh"``) selects the message table for everything ganedu prints, raises or draws from now
+    on; None keeps ``$GANEDU_LANG`` (English when unset). An unknown language raises ValueError naming the ones
+    there are. The Chinese notebooks (notebooks/zh/) pass ``lang="zh"`` in their setup cell: explicit, and
+    independent of where the kernel starts (Colab starts every kernel in /content, whatever notebook it opens).
+    For Chinese, figures get a CJK font (``plot.use_language_fonts``).
 
     PyTorch's CPU thread count is left to ``config.adapt_threads`` (applied here for the kernel's own thread, as
     training loops apply it for theirs): pinning a count here would override that policy.
     """
+    chosen = messages.set_language(lang if lang is not None else os.environ.get("GANEDU_LANG") or "en")
+    plot.use_language_fonts(chosen)
     if seed is not None:
         config.seed_everything(seed)
     dev = config.pick_device(device)
