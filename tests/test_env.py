@@ -174,3 +174,46 @@ def test_self_check_passes_and_leaves_random_streams_alone(capsys):
     assert (random.random(), np.random.rand()) == expected[1:]
     out = capsys.readouterr().out
     assert "2 + 2 = 4" in out and "ready" in out
+
+
+# --- the language: ge.setup(lang=...) and $GANEDU_LANG ------------------------------------------------------------
+
+@pytest.fixture
+def language(monkeypatch):
+    """$GANEDU_LANG unset for the test, and matplotlib's settings restored after it (Chinese sets a font)."""
+    import matplotlib
+
+    monkeypatch.delenv("GANEDU_LANG", raising=False)
+    with matplotlib.rc_context():
+        yield monkeypatch
+
+
+def test_setup_selects_chinese_for_every_later_message(capsys, language, threads):
+    env.setup(seed=0, device="cpu", lang="zh")
+    banner = capsys.readouterr().out
+    assert "设备: cpu (" in banner and "核" in banner
+    assert ganedu.messages.language() == "zh"
+    assert ganedu.messages.msg("dash_start") == ganedu.messages.ZH["dash_start"]
+    env.setup(seed=0, device="cpu", lang="en")  # and back
+    assert "device: cpu (" in capsys.readouterr().out
+
+
+def test_setup_reads_the_language_from_the_environment(capsys, language, threads):
+    language.setenv("GANEDU_LANG", "zh_CN.UTF-8")
+    env.setup(seed=0, device="cpu")
+    assert "设备:" in capsys.readouterr().out
+
+
+def test_setup_keeps_english_and_the_environment_alone_by_default(capsys, language, threads):
+    env.setup(seed=0, device="cpu")
+    assert "device:" in capsys.readouterr().out
+    assert "GANEDU_LANG" not in __import__("os").environ
+
+
+@pytest.mark.parametrize("where", ["argument", "environment"])
+def test_setup_refuses_an_unknown_language(where, capsys, language, threads):
+    if where == "environment":
+        language.setenv("GANEDU_LANG", "fr")
+    with pytest.raises(ValueError, match=r"'fr'.*en, zh"):
+        env.setup(seed=0, device="cpu", lang="fr" if where == "argument" else None)
+    assert capsys.readouterr().out == ""  # no banner in a language nobody asked for

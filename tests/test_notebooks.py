@@ -352,3 +352,13 @@ def test_a_chinese_quick_mode_build_and_warning_fail():
     nb = _clean()
     _out(nb, 5, output_type="stream", name="stdout", text="警告：无法写入分类器缓存\n")
     assert _rules(nb) == {"warnings"}
+
+
+def test_a_translation_gets_the_placeholder_in_its_language(builder):
+    from ganedu.messages import ZH
+
+    nb = _clean()
+    nb.metadata["ganedu"]["lang"] = "zh"
+    _out(nb, 5, output_type="display_data", data={builder.WIDGET_VIEW: {"model_id": "a"}, "text/plain": "VBox()"})
+    assert builder.strip_widgets(nb) == 1
+    assert nb.cells[5].outputs[0].data == {"text/plain": ZH["build_widget_placeholder"]}

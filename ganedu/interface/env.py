@@ -89,7 +89,8 @@ def setup(seed: int | None = 0, device: str | torch.device = "auto", lang: str |
     PyTorch's CPU thread count is left to ``config.adapt_threads`` (applied here for the kernel's own thread, as
     training loops apply it for theirs): pinning a count here would override that policy.
     """
-    chosen = messages.set_language(lang if lang is not None else os.environ.get("GANEDU_LANG") or "en")
+    requested = lang if lang is not None else os.environ.get("GANEDU_LANG")
+    chosen = messages.set_language(requested) if requested else messages.DEFAULT_LANG
     plot.use_language_fonts(chosen)
     if seed is not None:
         config.seed_everything(seed)
