@@ -706,9 +706,10 @@ EN: dict[str, str] = {
     # --- languages and fonts (ganedu.messages, ganedu.interface.plot) ---
     "lang_unknown": "unknown language {value!r}: choose one of {choices} (ge.setup(lang=...) or $GANEDU_LANG)",
     "font_cjk_missing": (
-        "No Chinese font was found, so Chinese labels in figures would show as empty boxes. Install one and restart "
-        "the kernel: on Colab run !apt-get -qq install fonts-noto-cjk, on Debian/Ubuntu sudo apt-get install "
-        "fonts-noto-cjk, on Fedora sudo dnf install google-noto-sans-cjk-fonts (Windows and macOS have one already)."
+        "No Chinese font was found, so Chinese labels in figures would show as empty boxes. Install one, then run "
+        "the setup cell again (or restart the kernel): on Colab run !apt-get -qq install fonts-noto-cjk, on "
+        "Debian/Ubuntu sudo apt-get install fonts-noto-cjk, on Fedora sudo dnf install google-noto-sans-cjk-fonts "
+        "(Windows and macOS have one already)."
     ),
 }
 

@@ -655,7 +655,8 @@ ZH: dict[str, str] = {
     # --- languages and fonts (ganedu.messages, ganedu.interface.plot) ---
     "lang_unknown": "未知的语言 {value!r}：请从 {choices} 中选择（ge.setup(lang=...) 或 $GANEDU_LANG）",
     "font_cjk_missing": (
-        "没有找到中文字体，图中的中文标签会显示成空白方框。请安装一个中文字体，然后重启内核：Colab 上运行 "
+        "没有找到中文字体，图中的中文标签会显示成空白方框。请安装一个中文字体，然后重新运行调用 ge.setup 的那个单元"
+        "（或者重启内核）：Colab 上运行 "
         "!apt-get -qq install fonts-noto-cjk；Debian/Ubuntu 上运行 sudo apt-get install fonts-noto-cjk；"
         "Fedora 上运行 sudo dnf install google-noto-sans-cjk-fonts（Windows 和 macOS 自带中文字体）。"
     ),

@@ -176,6 +176,13 @@ def test_self_check_passes_and_leaves_random_streams_alone(capsys):
     assert "2 + 2 = 4" in out and "ready" in out
 
 
+def _unset_language(monkeypatch) -> None:
+    """$GANEDU_LANG unset for this test, and restored afterwards even when the code under test sets it (a plain
+    delenv of an absent variable records nothing to restore)."""
+    monkeypatch.setenv("GANEDU_LANG", "en")
+    monkeypatch.delenv("GANEDU_LANG")
+
+
 # --- the language: ge.setup(lang=...) and $GANEDU_LANG ------------------------------------------------------------
 
 @pytest.fixture
@@ -183,7 +190,7 @@ def language(monkeypatch):
     """$GANEDU_LANG unset for the test, and matplotlib's settings restored after it (Chinese sets a font)."""
     import matplotlib
 
-    monkeypatch.delenv("GANEDU_LANG", raising=False)
+    _unset_language(monkeypatch)
     with matplotlib.rc_context():
         yield monkeypatch
 

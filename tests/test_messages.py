@@ -135,10 +135,17 @@ def test_the_banner_stays_machine_readable_in_every_language() -> None:
         assert hygiene.QUICK_MARK in line, f"{lang}: the quick-mode note must keep {hygiene.QUICK_MARK!r}"
 
 
+def _unset_language(monkeypatch) -> None:
+    """$GANEDU_LANG unset for this test, and restored afterwards even when the code under test sets it (a plain
+    delenv of an absent variable records nothing to restore)."""
+    monkeypatch.setenv("GANEDU_LANG", "en")
+    monkeypatch.delenv("GANEDU_LANG")
+
+
 # --- choosing the language ----------------------------------------------------------------------------------------
 
 def test_msg_follows_the_language_at_every_call(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("GANEDU_LANG", raising=False)
+    _unset_language(monkeypatch)
     assert messages.language() == "en" and messages.msg("dash_start") == messages.EN["dash_start"]
     monkeypatch.setenv("GANEDU_LANG", "zh")
     assert messages.language() == "zh" and messages.msg("dash_start") == messages.ZH["dash_start"]
@@ -147,7 +154,7 @@ def test_msg_follows_the_language_at_every_call(monkeypatch: pytest.MonkeyPatch)
 
 @pytest.mark.parametrize("name", ["zh", "ZH", "zh_CN", "zh-CN", "zh_CN.UTF-8", "zh-Hans", " zh "])
 def test_language_names_are_normalised(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("GANEDU_LANG", raising=False)
+    _unset_language(monkeypatch)
     assert messages.set_language(name) == "zh"
     assert messages.language() == "zh"
 
