@@ -236,7 +236,7 @@ ZH: dict[str, str] = {
     "ex_gp_hint": "对 f(x) = w·x + b，任何 x̂ 处的梯度都是 w：把 ||w|| = 3 代入 λ(||∇f|| - 1)²。",
     "ex_r1_ok": "γ/2 · ||w||² = 5 · 9 = 45：R1 惩罚的是数据处的任何斜率，而不是斜率与 1 的距离。",
     "ex_r1_hint": "R1 是真实 x 上的 γ/2 · E||∇f(x)||²，而线性评论器的梯度是 w。",
-    "ex_ema_ok": "第一次更新后是 1.0，第二次后是 0.9 · 1 + 0.1 · 10 = 1.9：平均值落在后面。",
+    "ex_ema_ok": "第一次更新后是 1.0，第二次后是 0.9 · 1 + 0.1 · 10 = 1.9：平均值滞后于参数本身。",
     "ex_ema_hint": "从 θ̄ = 0、θ = 10 开始，把 θ̄ ← 0.9 θ̄ + 0.1 θ 做两次。",
     "ex_lerp_ok": "√½ ≈ 0.707：直线穿过球面的内部，而训练时 z 很少落在那里。",
     "ex_lerp_hint": "(a + b)/2 的范数平方是 (|a|² + 2a·b + |b|²)/4，而正交向量的 a·b = 0。",
@@ -567,7 +567,7 @@ ZH: dict[str, str] = {
     # --- claims of notebooks 07-09 (and the metrics and losses they check) ---
     "loss_negative_density": "密度不能为负：请把 p_data(x) 和 p_g(x) 作为 >= 0 的值传入",
     "claim_07_collapse_with_perfect_losses": (
-        "崩溃成一点的环，其平均损失与完美生成器的一样：L_D {d:.3f}（log 4 = 1.386），L_G {g:.3f}"
+        "环形数据上发生了模式崩溃，平均损失却和完美生成器的一样：L_D {d:.3f}（log 4 = 1.386），L_G {g:.3f}"
         "（log 2 = 0.693），而 8 个模式只覆盖了 {modes} 个"
     ),
     "claim_07_fd_moves_losses_do_not": (
@@ -579,8 +579,8 @@ ZH: dict[str, str] = {
     ),
     "claim_07_fd_bias_one_over_n": "数字的真实对真实 FD 按 n^{slope:.2f} 下降：大约是 1/n",
     "claim_07_fd_reads_the_cases": (
-        "真实数字（{real:.2f}）和复制品（{copies:.2f}）的得分都在 2 个下限（{floor:.2f}）之内；每一种崩溃或退化的情况"
-        "都超过 10 个下限（最接近的：{bad:.1f}）"
+        "真实数字（{real:.2f}）和复制品（{copies:.2f}）的得分都不超过下限（{floor:.2f}）的 2 倍；每一种崩溃或"
+        "退化的情况都超过下限的 10 倍（最接近的：{bad:.1f}）"
     ),
     "claim_07_coverage": (
         "覆盖率：单一类别 {one}，一半类别 {half}，噪声 {noise}；"
@@ -618,7 +618,7 @@ ZH: dict[str, str] = {
     "claim_08_mnist_table": (
         "记录的 MNIST 表：基线覆盖 4 个类别，置信度低于 2，召回率为 0；相同学习率、TTUR 和 k = 5 覆盖 9-10 个；"
         "WGAN-GP 的 FD 最低、召回率最高；R1 覆盖 8 个，谱归一化 6 个，标签平滑和 minimax 4 个，EMA 3 个类别；"
-        "每个 FD 都超过下限的 5 倍（最低的：{floors:.1f}）"
+        "每个 FD 都超过下限的 5 倍（最低的是 {floors:.1f} 倍）"
     ),
     "claim_09_midpoint_lengths": (
         "t = 1/2 处，线性路径上的 z 长度为 {linear:.2f}，是端点长度的 {ratio:.2f}（两个相互垂直的抽样为 "

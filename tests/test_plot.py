@@ -233,3 +233,25 @@ def test_english_needs_no_font(chinese, capsys):
     before = list(matplotlib.rcParams["font.sans-serif"])
     assert plot.use_language_fonts("en") is None
     assert list(matplotlib.rcParams["font.sans-serif"]) == before and capsys.readouterr().out == ""
+
+
+def test_a_font_installed_after_matplotlibs_cache_was_built_is_found(monkeypatch):
+    """Colab: apt-get installs the font, but matplotlib's font cache predates it; the font file is added."""
+    from types import SimpleNamespace
+
+    from matplotlib import font_manager
+
+    class StaleCache:
+        def __init__(self):
+            self.ttflist, self.added = [SimpleNamespace(name="DejaVu Sans")], []
+
+        def addfont(self, path):
+            self.added.append(path)
+            self.ttflist.append(SimpleNamespace(name="Noto Sans CJK SC"))
+
+    cache = StaleCache()
+    monkeypatch.setattr(font_manager, "fontManager", cache)
+    monkeypatch.setattr(font_manager, "findSystemFonts", lambda: ["fonts/DejaVuSans.ttf", "fonts/NotoSansCJK-Regular.ttc"])
+    assert plot.language_font("zh") == "Noto Sans CJK SC"
+    assert cache.added == ["fonts/NotoSansCJK-Regular.ttc"]
+    assert plot.language_font("en") is None

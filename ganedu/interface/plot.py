@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib
 import io
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
@@ -71,7 +72,7 @@ def language_font(lang: str) -> str | None:
     found = installed()
     if found is None:
         for path in font_manager.findSystemFonts():
-            stem = path.replace("-", "").replace("_", "").lower().rsplit("/", 1)[-1]
+            stem = Path(path).name.replace("-", "").replace("_", "").lower()
             if stem.startswith(FONT_FILES):
                 try:
                     font_manager.fontManager.addfont(path)
