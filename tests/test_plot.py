@@ -251,7 +251,8 @@ def test_a_font_installed_after_matplotlibs_cache_was_built_is_found(monkeypatch
 
     cache = StaleCache()
     monkeypatch.setattr(font_manager, "fontManager", cache)
-    monkeypatch.setattr(font_manager, "findSystemFonts", lambda: ["fonts/DejaVuSans.ttf", "fonts/NotoSansCJK-Regular.ttc"])
+    files = ["fonts/DejaVuSans.ttf", "fonts/NotoSansCJK-Regular.ttc"]
+    monkeypatch.setattr(font_manager, "findSystemFonts", lambda: files)
     assert plot.language_font("zh") == "Noto Sans CJK SC"
     assert cache.added == ["fonts/NotoSansCJK-Regular.ttc"]
     assert plot.language_font("en") is None
