@@ -146,11 +146,13 @@ def test_a_missing_translation_and_a_missing_notebook_are_reported(tmp_path):
     catalogue = root / "zh" / "catalogue" / "99_test.json"
     entries = json.loads(catalogue.read_text(encoding="utf-8"))
     del entries["title"]
+    entries["one"]["zh"] = ""  # pasted from --todo, not filled in
     catalogue.write_text(json.dumps(entries), encoding="utf-8")
     found = tool.problems(root, english, "zh")
     assert any("id title" in p and "no translation" in p for p in found)
+    assert any("id one" in p and "no translation" in p for p in found)
     assert any("missing" in p and "--write" in p for p in found)
-    assert list(tool.todo(root, "zh")["99_test"]) == ["title"]
+    assert list(tool.todo(root, "zh")["99_test"]) == ["title", "one"]
     assert tool.main(["--check", "--notebooks", str(root)]) == 1
 
 

@@ -120,7 +120,7 @@ def translate(english: nbformat.NotebookNode, catalogue: dict, lang: str,
                 cell.source = SHUTDOWN[lang]
             else:
                 entry = catalogue.get(cell.get("id"))
-                if entry is None:
+                if entry is None or not str(entry.get(lang) or "").strip():  # absent, or a --todo skeleton's ""
                     result.missing.append(cell.get("id"))
                 elif entry.get("en_sha1") != sha1(cell.source):
                     result.stale.append(cell.get("id"))  # the English text shows until the entry is updated
