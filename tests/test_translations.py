@@ -56,6 +56,15 @@ def test_no_translation_without_an_english_notebook(lang: str):
 
 # --- the generator, on synthetic notebooks ------------------------------------------------------------------------
 
+@pytest.fixture
+def generator_alone(monkeypatch):
+    """The synthetic tests check the generator's own rules: without tools/launch_links.py's shared cells (tested
+    below, where that tool exists), which would add an install and a shutdown cell to these small notebooks."""
+    monkeypatch.setattr(tool, "launch_links", None)
+
+
+synthetic = pytest.mark.usefixtures("generator_alone")
+
 LAUNCH = ("[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google"
           ".com/github/ganedu/ganedu/blob/main/notebooks/99_test.ipynb)\n[![Binder](https://mybinder.org/badge_logo.svg)]"
           "(https://mybinder.org/v2/gh/ganedu/ganedu/HEAD?urlpath=lab/tree/notebooks/99_test.ipynb)")
@@ -94,6 +103,7 @@ def _course(tmp_path: Path, translated: bool = True) -> tuple[Path, Path]:
     return root, english
 
 
+@synthetic
 def test_generator_translates_markdown_and_copies_code(tmp_path):
     root, english = _course(tmp_path)
     assert tool.problems(root, english, "zh") == []
@@ -104,10 +114,11 @@ def test_generator_translates_markdown_and_copies_code(tmp_path):
     assert cells["title"].source == "# 99 · 测试" and cells["one"].source.startswith("## 1 · 判别器")
     assert cells["setup"].source == 'import ganedu as ge\n\nge.setup(seed=0, lang="zh")'  # the one change to code
     assert cells["sum"].source == en.cells[4].source
-    assert cells["bye"].source == tool.SHUTDOWN["zh"]
+    assert cells["bye"].source == "Done."  # generated cells are not translated here (launch_links makes them)
     assert zh.metadata["ganedu"] == {"needs_mnist": False, "lang": "zh"}
 
 
+@synthetic
 def test_launch_cell_points_at_the_translated_notebook(tmp_path):
     root, _ = _course(tmp_path)
     badges = next(c for c in nbformat.read(root / "zh" / "99_test.ipynb", as_version=4).cells if c.id == "badges")
@@ -127,6 +138,7 @@ def test_only_the_setup_call_changes(english: str, chinese: str):
     assert tool.localise_code(english, "zh") == chinese
 
 
+@synthetic
 def test_a_changed_english_cell_makes_its_translation_stale(tmp_path):
     root, english = _course(tmp_path)
     nb = nbformat.read(english, as_version=4)
@@ -141,6 +153,7 @@ def test_a_changed_english_cell_makes_its_translation_stale(tmp_path):
     assert stale["en_sha1"] == tool.sha1(nb.cells[3].source) and stale["zh"].startswith("## 1 · 判别器")
 
 
+@synthetic
 def test_a_missing_translation_and_a_missing_notebook_are_reported(tmp_path):
     root, english = _course(tmp_path, translated=False)
     catalogue = root / "zh" / "catalogue" / "99_test.json"
@@ -156,6 +169,7 @@ def test_a_missing_translation_and_a_missing_notebook_are_reported(tmp_path):
     assert tool.main(["--check", "--notebooks", str(root)]) == 1
 
 
+@synthetic
 def test_changed_code_in_a_translation_is_reported(tmp_path):
     root, english = _course(tmp_path)
     target = root / "zh" / "99_test.ipynb"
@@ -169,6 +183,7 @@ def test_changed_code_in_a_translation_is_reported(tmp_path):
     assert any("markdown is not what the catalogue gives" in p for p in tool.problems(root, english, "zh"))
 
 
+@synthetic
 def test_write_keeps_outputs_of_unchanged_code_only(tmp_path):
     root, english = _course(tmp_path)
     target = root / "zh" / "99_test.ipynb"
@@ -189,6 +204,7 @@ def test_write_keeps_outputs_of_unchanged_code_only(tmp_path):
     assert "build" not in zh.metadata["ganedu"]  # no longer one build's outputs: the release build must run it
 
 
+@synthetic
 def test_extra_catalogue_entries_and_orphans_are_reported(tmp_path):
     root, english = _course(tmp_path)
     catalogue = root / "zh" / "catalogue" / "99_test.json"
@@ -198,3 +214,22 @@ def test_extra_catalogue_entries_and_orphans_are_reported(tmp_path):
     assert any("gone" in p for p in tool.problems(root, english, "zh"))
     (root / "zh" / "98_old.ipynb").write_text(nbformat.writes(new_notebook()), encoding="utf-8")
     assert tool.orphans(root, "zh") == ["zh/98_old.ipynb: no English notebook 98_old.ipynb: remove it"]
+
+
+def test_shared_cells_come_from_launch_links_for_the_translations_path():
+    """Where tools/launch_links.py exists: the zh notebook's badges open notebooks/zh/, its install and shutdown
+    cells are that tool's for the zh folder, and the lesson's code is untouched."""
+    if tool.launch_links is None:
+        pytest.skip("tools/launch_links.py is not in this checkout")
+    links = tool.launch_links
+    english = next(p for p in ENGLISH
+                   if any(links.role_of(c) == "launch" for c in nbformat.read(p, as_version=4).cells))
+    en = nbformat.read(english, as_version=4)
+    zh = tool.translate(en, {}, "zh", name=english.name).notebook
+    roles = {links.role_of(c): c for c in zh.cells if links.role_of(c)}
+    assert f"notebooks/zh/{english.name}" in roles["launch"].source
+    assert roles["shutdown"].source == links.texts(f"notebooks/zh/{english.name}")["shutdown"]
+    assert [links.role_of(c) for c in zh.cells] == [links.role_of(c) for c in en.cells]
+    lesson = [(c.id, tool.localise_code(c.source, "zh")) for c in en.cells if c.cell_type == "code" and not
+              links.role_of(c)]
+    assert [(c.id, c.source) for c in zh.cells if c.cell_type == "code" and not links.role_of(c)] == lesson

@@ -10,9 +10,11 @@ The English notebook is the source of truth; a translation is the English notebo
   the cell id, in notebook order: ``{"<cell id>": {"en_sha1": "<sha1 of the English source, UTF-8>",
   "zh": "<translated markdown>"}}`` (UTF-8, ``ensure_ascii=False``, indent 1). ``en_sha1`` records which English
   text was translated: when the English cell changes, the entry is *stale* and ``--check`` says so;
-- markdown cells whose metadata is ``{"ganedu": {"role": "launch"}}`` (the Colab/Binder badges) or ``"shutdown"``
-  are not in the catalogue: the launch cell is the English one with its links pointing at ``notebooks/<lang>/``,
-  the shutdown cell is a fixed sentence (``SHUTDOWN`` below);
+- the cells every notebook shares (cell metadata ``{"ganedu": {"role": "launch" | "install" | "shutdown"}}``: the
+  Colab/Binder badges, the Colab install cell, the closing "shut this kernel down" cell) are not in the catalogue:
+  ``tools/launch_links.py`` generates them for the translation's own path, with its language's sentences
+  (``launch_links.TEXTS["<lang>"]``), exactly as the build does. Where that tool is absent, the English cells are
+  kept, with the badges' links pointed at ``notebooks/<lang>/``;
 - code cells are the English ones, with ONE change: the setup call ``ge.setup(...)`` gets ``lang="<lang>"``, so
   the notebook selects its language explicitly wherever it runs (Colab starts every kernel in /content, so the
   notebook's folder cannot tell the language there). Cell ids are the English ones;
@@ -38,12 +40,12 @@ import nbformat
 
 REPO = Path(__file__).resolve().parent.parent
 LANGS = ("zh",)  # the translations this tool builds: notebooks/<lang>/
-GENERATED_ROLES = ("launch", "shutdown")  # markdown cells the tool writes itself (metadata ganedu.role)
-SHUTDOWN = {  # the shutdown cell of each translation (the English one is written by tools/ in the English notebook)
-    "zh": ("**学完这一节之后：** 请关闭这个笔记本的内核（JupyterLab：*Kernel → Shut Down Kernel*；Colab："
-           "*代码执行程序 → 断开连接并删除运行时*），释放它占用的内存、CPU 和 GPU。在 Binder 或共享服务器上，"
-           "同一台机器上的其他同学也会因此受益。"),
-}
+GENERATED_ROLES = ("launch", "install", "shutdown")  # cells generated, not translated (metadata ganedu.role)
+sys.path.insert(0, str(REPO / "tools"))
+try:  # the shared cells' generator (tools/launch_links.py), which the build applies to every notebook too
+    import launch_links
+except ImportError:  # an older checkout without it: keep the English shared cells, links pointed at the translation
+    launch_links = None
 # ge.setup(...) on one line, without nested parentheses: the setup call every notebook makes
 SETUP_CALL = re.compile(r"\bge\.setup\((?P<args>[^()\n]*)\)")
 # "notebooks/05_mnist_gan.ipynb" inside a Colab/Binder link; a path already under notebooks/<lang>/ does not match
@@ -56,7 +58,9 @@ def sha1(text: str) -> str:
 
 
 def role(cell: dict) -> str | None:
-    """``launch`` / ``shutdown`` for the cells the tool writes itself, else None."""
+    """``launch`` / ``install`` / ``shutdown`` for the generated cells, else None (a cell of the lesson)."""
+    if launch_links is not None:
+        return launch_links.role_of(cell)
     return (cell.get("metadata", {}).get("ganedu") or {}).get("role")
 
 
@@ -96,36 +100,38 @@ class Translation:
 
 
 def translate(english: nbformat.NotebookNode, catalogue: dict, lang: str,
-              previous: nbformat.NotebookNode | None = None) -> Translation:
-    """The translated notebook for ``english``: markdown from ``catalogue``, code from English (see the module
-    docstring); outputs of code cells whose source is unchanged come from ``previous`` (the translated notebook
-    as it is now, if any)."""
-    old = {c.get("id"): c for c in previous.cells} if previous is not None else {}
+              previous: nbformat.NotebookNode | None = None, name: str | None = None) -> Translation:
+    """The translated notebook for ``english`` (file ``name``, e.g. ``05_mnist_gan.ipynb``): markdown from
+    ``catalogue``, code from English, the shared cells generated (see the module docstring); outputs of code cells
+    whose source is unchanged come from ``previous`` (the translated notebook as it is now, if any)."""
     nb = copy.deepcopy(english)
     result = Translation(nb)
     for cell in nb.cells:
-        if cell.cell_type == "code":
+        kind = role(cell)
+        if cell.cell_type == "code" and kind is None:
             cell.source = localise_code(cell.source, lang)
-            before = old.get(cell.get("id"))
-            if before is not None and before.cell_type == "code" and before.source == cell.source:
-                cell.outputs, cell.execution_count = copy.deepcopy(before.outputs), before.execution_count
+        elif cell.cell_type == "markdown" and kind is None:
+            entry = catalogue.get(cell.get("id"))
+            if entry is None or not str(entry.get(lang) or "").strip():  # absent, or a --todo skeleton's ""
+                result.missing.append(cell.get("id"))
+            elif entry.get("en_sha1") != sha1(cell.source):
+                result.stale.append(cell.get("id"))  # the English text shows until the entry is updated
             else:
-                cell.outputs, cell.execution_count = [], None
-                result.kept_outputs = False
-        elif cell.cell_type == "markdown":
-            kind = role(cell)
-            if kind == "launch":
-                cell.source = localise_links(cell.source, lang)
-            elif kind == "shutdown":
-                cell.source = SHUTDOWN[lang]
-            else:
-                entry = catalogue.get(cell.get("id"))
-                if entry is None or not str(entry.get(lang) or "").strip():  # absent, or a --todo skeleton's ""
-                    result.missing.append(cell.get("id"))
-                elif entry.get("en_sha1") != sha1(cell.source):
-                    result.stale.append(cell.get("id"))  # the English text shows until the entry is updated
-                else:
-                    cell.source = localise_links(entry[lang], lang)
+                cell.source = localise_links(entry[lang], lang)
+        elif kind == "launch" and launch_links is None:
+            cell.source = localise_links(cell.source, lang)
+    if launch_links is not None and any(role(c) for c in english.cells):
+        launch_links.apply(nb, Path("notebooks", lang, name or "notebook.ipynb"))  # the translation's own path
+    old = {c.get("id"): c for c in previous.cells} if previous is not None else {}
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        before = old.get(cell.get("id"))
+        if before is not None and before.cell_type == "code" and before.source == cell.source:
+            cell.outputs, cell.execution_count = copy.deepcopy(before.outputs), before.execution_count
+        else:
+            cell.outputs, cell.execution_count = [], None
+            result.kept_outputs = False
     meta = nb.metadata.setdefault("ganedu", {})
     meta.pop("build", None)
     meta["lang"] = lang
@@ -158,7 +164,7 @@ def problems(notebooks: Path, english: Path, lang: str) -> list[str]:
     catalogue = load_catalogue(cat_path)
     en = nbformat.read(english, as_version=4)
     mine = _read(translated_path(notebooks, english, lang))
-    made = translate(en, catalogue, lang, mine)
+    made = translate(en, catalogue, lang, mine, english.name)
     index = {c.get("id"): i for i, c in enumerate(en.cells)}
     if not cat_path.is_file():
         found.append(f"{rel}: no catalogue {cat_path.relative_to(notebooks)}")
@@ -204,8 +210,8 @@ def write(notebooks: Path, lang: str) -> list[Path]:
     for english in english_notebooks(notebooks):
         target = translated_path(notebooks, english, lang)
         previous = _read(target)
-        made = translate(nbformat.read(english, as_version=4), load_catalogue(catalogue_path(notebooks, english.stem,
-                                                                                             lang)), lang, previous)
+        catalogue = load_catalogue(catalogue_path(notebooks, english.stem, lang))
+        made = translate(nbformat.read(english, as_version=4), catalogue, lang, previous, english.name)
         nbformat.validate(made.notebook)
         text = nbformat.writes(made.notebook) + "\n"
         if not target.is_file() or target.read_text(encoding="utf-8") != text:
@@ -227,7 +233,7 @@ def todo(notebooks: Path, lang: str, stems: list[str] | None = None) -> dict[str
             continue
         en = nbformat.read(english, as_version=4)
         catalogue = load_catalogue(catalogue_path(notebooks, english.stem, lang))
-        made = translate(en, catalogue, lang)
+        made = translate(en, catalogue, lang, name=english.name)
         cells = {c.get("id"): c for c in en.cells}
         todo_cells = {cid: {"en_sha1": sha1(cells[cid].source), "en": cells[cid].source,
                             lang: catalogue.get(cid, {}).get(lang, "")}
