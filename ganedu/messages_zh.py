@@ -164,7 +164,7 @@ ZH: dict[str, str] = {
     ),
     "metrics_meter_line": (
         "第 {step} 步的质量：Fréchet 距离 {fd:.1f}（真实数字：{floor:.1f}），覆盖 {coverage}/10 个数字类别；"
-        "最好 {best:.1f}，在第 {best_step} 步"
+        "迄今最好的是第 {best_step} 步的 {best:.1f}"
     ),
     # --- theory and toy notebooks (ganedu.theory, ganedu.toy, ganedu.dirac) ---
     "theory_bad_std": "标准差必须是正数，例如 0.5，得到的是 {value!r}",
@@ -392,11 +392,11 @@ ZH: dict[str, str] = {
     "cli_help_split_eval": "用来比较的真实数字（默认 held-out：评估分类器从未学过的数字）",
     "cli_progress": "第 {step}{goal} 步 | {rate:.0f} 步/秒 | D 损失 {d_loss:.3f} G 损失 {g_loss:.3f}",
     "cli_resume_model": (
-        "{path} 保存的是一次 {saved} 运行，恢复的运行沿用它的网络：请去掉 --model {value}，或者不用 --resume、"
+        "{path} 保存的是 {saved} 模型的一次运行，恢复的运行沿用它的网络：请去掉 --model {value}，或者不用 --resume、"
         "重新训练一次"
     ),
     "cli_resume_conditional": (
-        "{path} 保存的是一次条件 {saved} 运行，命令行无法训练它：请在笔记本 09 中用 "
+        "{path} 保存的是条件 {saved} 模型的一次运行，命令行无法训练它：请在笔记本 09 中用 "
         "ganedu.checkpoints.resume(path, images, labels=labels) 继续"
     ),
     "cli_interrupted": (
