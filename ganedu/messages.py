@@ -1,7 +1,8 @@
 """Every sentence a learner sees from ganedu, in one table per language.
 
-Code asks for ``msg("key", **fields)`` instead of writing string literals, so the Chinese edition of the
-course only adds a table here. Keys are grouped by the module that uses them.
+Code asks for ``msg("key", **fields)`` instead of writing string literals, so a language is one table: English
+(``EN``) here, Chinese (``ZH``) in ``messages_zh.py``. Keys are grouped by the module that uses them. The language
+is ``$GANEDU_LANG``, read at every call; ``ge.setup(lang="zh")`` sets it (``set_language``).
 """
 
 from __future__ import annotations
@@ -718,13 +719,52 @@ EN: dict[str, str] = {
                        "JupyterLab), then run this cell again."),
     "env_memory_machine": "on this machine",
     "env_memory_container": "within this session's memory limit",
+    # --- languages and fonts (ganedu.messages, ganedu.interface.plot) ---
+    "lang_unknown": "unknown language {value!r}: choose one of {choices} (ge.setup(lang=...) or $GANEDU_LANG)",
+    "font_cjk_missing": (
+        "No Chinese font was found, so Chinese labels in figures would show as empty boxes. Install one, then run "
+        "the setup cell again (or restart the kernel): on Colab run !apt-get -qq install fonts-noto-cjk, on "
+        "Debian/Ubuntu sudo apt-get install fonts-noto-cjk, on Fedora sudo dnf install google-noto-sans-cjk-fonts "
+        "(Windows and macOS have one already)."
+    ),
 }
 
-TABLES: dict[str, dict[str, str]] = {"en": EN}
+from .messages_zh import ZH  # noqa: E402  (the Chinese table: every key of EN, the same format fields)
+
+TABLES: dict[str, dict[str, str]] = {"en": EN, "zh": ZH}
+DEFAULT_LANG = "en"
+
+
+def normalise(lang: str) -> str:
+    """A language name as the tables are keyed: ``"zh_CN.UTF-8"``, ``"zh-Hans"``, ``"ZH"`` -> ``"zh"``."""
+    return str(lang).strip().lower().replace("_", "-").split(".")[0].split("-")[0]
+
+
+def language() -> str:
+    """The learner's language: ``$GANEDU_LANG`` (which ``ge.setup(lang=...)`` sets), else English.
+
+    Read at every call, so a kernel switches at once; a name with no table counts as English here (a message
+    must never fail), and ``set_language`` is where an unknown name is reported.
+    """
+    lang = normalise(os.environ.get("GANEDU_LANG", "")) or DEFAULT_LANG
+    return lang if lang in TABLES else DEFAULT_LANG
+
+
+def set_language(lang: str) -> str:
+    """Select ``lang`` (a key of ``TABLES``, e.g. ``"zh"``) for every later message; returns its normalised name.
+
+    Stored in ``$GANEDU_LANG``, so threads (a dashboard's trainer) and child processes see it too. Raises
+    ValueError, naming the languages there are, for a language with no table.
+    """
+    code = normalise(lang)
+    if code not in TABLES:
+        raise ValueError(msg("lang_unknown", value=lang, choices=", ".join(sorted(TABLES))))
+    os.environ["GANEDU_LANG"] = code
+    return code
 
 
 def msg(key: str, /, **fields) -> str:
-    """The sentence ``key`` in the learner's language (``$GANEDU_LANG``, default English), filled in."""
-    table = TABLES.get(os.environ.get("GANEDU_LANG", "en"), EN)
-    text = table.get(key, EN[key])
+    """The sentence ``key`` in the learner's language (:func:`language`), filled in; English where the table
+    lacks the key (a key added to EN shows in English until it is translated)."""
+    text = TABLES[language()].get(key, EN[key])
     return text.format(**fields)

@@ -222,3 +222,53 @@ def test_setup_says_what_to_do_when_memory_is_low(capsys, monkeypatch, threads):
     assert "420 MB" in warning and "Shut Down Kernel" in warning and "Running Terminals and Kernels" in warning
     monkeypatch.setattr(env, "free_memory", lambda: (env.LOW_MEMORY_MB + 1, "machine"))
     assert not env.warn_if_low_memory() and capsys.readouterr().out == ""
+
+
+def _unset_language(monkeypatch) -> None:
+    """$GANEDU_LANG unset for this test, and restored afterwards even when the code under test sets it (a plain
+    delenv of an absent variable records nothing to restore)."""
+    monkeypatch.setenv("GANEDU_LANG", "en")
+    monkeypatch.delenv("GANEDU_LANG")
+
+
+# --- the language: ge.setup(lang=...) and $GANEDU_LANG ------------------------------------------------------------
+
+@pytest.fixture
+def language(monkeypatch):
+    """$GANEDU_LANG unset for the test, and matplotlib's settings restored after it (Chinese sets a font)."""
+    import matplotlib
+
+    _unset_language(monkeypatch)
+    with matplotlib.rc_context():
+        yield monkeypatch
+
+
+def test_setup_selects_chinese_for_every_later_message(capsys, language, threads):
+    env.setup(seed=0, device="cpu", lang="zh")
+    banner = capsys.readouterr().out
+    assert "设备: cpu (" in banner and "核" in banner
+    assert ganedu.messages.language() == "zh"
+    assert ganedu.messages.msg("dash_start") == ganedu.messages.ZH["dash_start"]
+    env.setup(seed=0, device="cpu", lang="en")  # and back
+    assert "device: cpu (" in capsys.readouterr().out
+
+
+def test_setup_reads_the_language_from_the_environment(capsys, language, threads):
+    language.setenv("GANEDU_LANG", "zh_CN.UTF-8")
+    env.setup(seed=0, device="cpu")
+    assert "设备:" in capsys.readouterr().out
+
+
+def test_setup_keeps_english_and_the_environment_alone_by_default(capsys, language, threads):
+    env.setup(seed=0, device="cpu")
+    assert "device:" in capsys.readouterr().out
+    assert "GANEDU_LANG" not in __import__("os").environ
+
+
+@pytest.mark.parametrize("where", ["argument", "environment"])
+def test_setup_refuses_an_unknown_language(where, capsys, language, threads):
+    if where == "environment":
+        language.setenv("GANEDU_LANG", "fr")
+    with pytest.raises(ValueError, match=r"'fr'.*en, zh"):
+        env.setup(seed=0, device="cpu", lang="fr" if where == "argument" else None)
+    assert capsys.readouterr().out == ""  # no banner in a language nobody asked for

@@ -389,3 +389,32 @@ def test_memory_table_is_written_and_updated(builder, tmp_path):
     assert list(rows) == ["00_start_here", "05_mnist_gan"]
     assert rows["05_mnist_gan"]["peak_mb"] == 950 and rows["05_mnist_gan"]["profile"] == profile
     assert len(rows["05_mnist_gan"]["date"]) == 10  # YYYY-MM-DD
+
+
+def test_a_chinese_notebook_has_the_same_profile_as_an_english_one():
+    english, chinese = _clean(), _clean()
+    chinese.cells[1].outputs[0].text = "ganedu 0.1.0 | torch 2.5.1 | 设备: cpu (2 核)\n"
+    assert hygiene.profile_key(chinese) == hygiene.profile_key(english)
+    other = _clean()
+    other.cells[1].outputs[0].text = "ganedu 0.1.0 | torch 2.5.1 | 设备: cpu (4 核)\n"
+    assert hygiene.profile_key(other) != hygiene.profile_key(english)
+
+
+def test_a_chinese_quick_mode_build_and_warning_fail():
+    nb = _clean()
+    nb.cells[1].outputs[0].text = msg("banner", version="0.1.0", torch="2.5.1", device="cpu (2 cores)",
+                                      extra=" | 快速模式 (GANEDU_QUICK)：规模极小") + "\n"
+    assert _rules(nb) == {"build_profile"}
+    nb = _clean()
+    _out(nb, 5, output_type="stream", name="stdout", text="警告：无法写入分类器缓存\n")
+    assert _rules(nb) == {"warnings"}
+
+
+def test_a_translation_gets_the_placeholder_in_its_language(builder):
+    from ganedu.messages import ZH
+
+    nb = _clean()
+    nb.metadata["ganedu"]["lang"] = "zh"
+    _out(nb, 5, output_type="display_data", data={builder.WIDGET_VIEW: {"model_id": "a"}, "text/plain": "VBox()"})
+    assert builder.strip_widgets(nb) == 1
+    assert nb.cells[5].outputs[0].data == {"text/plain": ZH["build_widget_placeholder"]}

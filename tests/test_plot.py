@@ -9,6 +9,7 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 from matplotlib.colors import to_rgb
 from PIL import Image
@@ -150,3 +151,108 @@ def test_the_text_scan_finds_literals() -> None:
 @pytest.mark.parametrize("path", FIGURE_FILES, ids=lambda p: p.name)
 def test_figure_text_goes_through_msg(path: Path) -> None:
     assert not literal_texts(path.read_text(encoding="utf-8")), f"route these through msg() in {path.name}"
+
+
+# --- Chinese figures: a CJK font, and no missing glyph ------------------------------------------------------------
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.fixture
+def chinese(monkeypatch):
+    """Messages in Chinese and matplotlib's settings restored afterwards."""
+    import matplotlib
+
+    monkeypatch.setenv("GANEDU_LANG", "zh")
+    with matplotlib.rc_context():
+        yield
+
+
+def _missing_glyphs(make) -> tuple[list[str], list[str]]:
+    """Build the figures ``make()`` returns and draw them (Agg); returns the missing-glyph warnings of both steps
+    (a tight layout already draws text) and the texts drawn."""
+    import warnings
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    texts = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for fig in make():
+            FigureCanvasAgg(fig).draw()
+            texts += [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text"))]
+    return [str(w.message) for w in caught if "missing from font" in str(w.message)], texts
+
+
+def _course_figures() -> list:
+    from ganedu.lessons import theory, theory_figures
+
+    history = {"step": [1, 2, 3, 4], "k": [1, 1, 5, 5], "lr_d": [2e-4] * 4, "lr_g": [2e-4] * 4,
+               "loss": ["nonsaturating"] * 4, "d_loss": [1.4, 1.2, 1.0, 0.9], "g_loss": [0.7, 0.9, -1.1, 1.3],
+               "d_real": [0.5, 0.6, 0.7, 0.7], "d_fake": [0.5, 0.4, 0.3, 0.3], "time": [0, 1, 2, 3]}
+    logits = np.linspace(-6, 6, 50)
+    return [plot.curves_figure(history, title=ge.messages.msg("dash_curves")),
+            theory_figures.minimax_figure(theory.gaussian(0.0, 1.0), theory.gaussian(1.0, 2.0)),
+            theory_figures.logit_gradient_figure(logits, {ge.messages.msg("dash_loss_nonsaturating"): -logits})]
+
+
+def test_chinese_course_figures_have_every_glyph(chinese):
+    font = plot.language_font("zh")
+    if font is None:
+        pytest.skip("no CJK font installed (apt-get install fonts-noto-cjk)")
+    assert plot.use_language_fonts("zh") == font
+    missing, texts = _missing_glyphs(_course_figures)
+    assert sum(bool(HAN.search(t)) for t in texts) >= 5, "hardly any Chinese text drawn: the test would prove nothing"
+    assert not missing, missing
+
+
+def test_a_missing_glyph_is_detected(chinese):
+    """The check above can fail: without a CJK font, Chinese labels lose their glyphs."""
+    import matplotlib
+
+    matplotlib.rcParams["font.family"] = ["sans-serif"]
+    matplotlib.rcParams["font.sans-serif"] = ["DejaVu Sans"]
+    missing, _ = _missing_glyphs(lambda: _course_figures()[:1])
+    assert missing
+
+
+def test_without_a_cjk_font_one_message_names_the_install_line(chinese, monkeypatch, capsys):
+    import matplotlib
+
+    monkeypatch.setattr(plot, "language_font", lambda lang: None)
+    before = list(matplotlib.rcParams["font.sans-serif"])
+    assert plot.use_language_fonts("zh") is None
+    out = capsys.readouterr().out
+    assert out == ge.messages.msg("font_cjk_missing") + "\n" and "apt-get -qq install fonts-noto-cjk" in out
+    assert list(matplotlib.rcParams["font.sans-serif"]) == before
+
+
+def test_english_needs_no_font(chinese, capsys):
+    import matplotlib
+
+    before = list(matplotlib.rcParams["font.sans-serif"])
+    assert plot.use_language_fonts("en") is None
+    assert list(matplotlib.rcParams["font.sans-serif"]) == before and capsys.readouterr().out == ""
+
+
+def test_a_font_installed_after_matplotlibs_cache_was_built_is_found(monkeypatch):
+    """Colab: apt-get installs the font, but matplotlib's font cache predates it; the font file is added."""
+    from types import SimpleNamespace
+
+    from matplotlib import font_manager
+
+    class StaleCache:
+        def __init__(self):
+            self.ttflist, self.added = [SimpleNamespace(name="DejaVu Sans")], []
+
+        def addfont(self, path):
+            self.added.append(path)
+            self.ttflist.append(SimpleNamespace(name="Noto Sans CJK SC"))
+
+    cache = StaleCache()
+    monkeypatch.setattr(font_manager, "fontManager", cache)
+    files = ["fonts/DejaVuSans.ttf", "fonts/NotoSansCJK-Regular.ttc"]
+    monkeypatch.setattr(font_manager, "findSystemFonts", lambda: files)
+    assert plot.language_font("zh") == "Noto Sans CJK SC"
+    assert cache.added == ["fonts/NotoSansCJK-Regular.ttc"]
+    assert plot.language_font("en") is None

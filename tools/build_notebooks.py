@@ -52,10 +52,9 @@ sys.path[:0] = [str(REPO / "tools"), str(REPO)]  # notebook_hygiene beside this 
 import launch_links  # noqa: E402
 import notebook_hygiene as hygiene  # noqa: E402
 
-from ganedu.messages import msg  # noqa: E402
+from ganedu.messages import TABLES  # noqa: E402
 
 WIDGET_VIEW = hygiene.WIDGET_VIEW
-WIDGET_FALLBACK = msg("build_widget_placeholder")  # stored instead of a widget, which GitHub cannot show
 MAX_BYTES = 1_000_000  # GitHub renders large notebooks slowly or not at all; figures at modest dpi stay well under
 MAX_CORES = 2  # the reference profile: a 2-core CPU, like a free Colab/Binder machine or a small laptop
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
@@ -143,16 +142,23 @@ def reference_environment(quick: bool) -> Iterator[dict[str, object]]:
 
 # --- cleaning the outputs -------------------------------------------------------------------------------------
 
+def placeholder(nb: nbformat.NotebookNode) -> str:
+    """The widget placeholder in the notebook's language (``metadata.ganedu.lang``, set on translations)."""
+    lang = nb.metadata.get("ganedu", {}).get("lang", "en")
+    return TABLES.get(lang, TABLES["en"])["build_widget_placeholder"]
+
+
 def strip_widgets(nb: nbformat.NotebookNode) -> int:
     """Remove saved widget state and reduce widget-view outputs to the placeholder; returns how many changed."""
     nb.metadata.pop("widgets", None)
+    fallback = placeholder(nb)
     changed = 0
     for cell in nb.cells:
         for out in cell.get("outputs", []):
             bundle = out.get("data", {})
             text = hygiene.text_of(bundle.get("text/plain", ""))
             if WIDGET_VIEW in bundle or (len(bundle) == 1 and hygiene.WIDGET_REPR.match(text)):  # a view, or its repr
-                out["data"] = {"text/plain": WIDGET_FALLBACK}  # a widget repr like "VBox(children=..." reads badly
+                out["data"] = {"text/plain": fallback}  # a widget repr like "VBox(children=..." reads badly
                 out.get("metadata", {}).pop(WIDGET_VIEW, None)
                 changed += 1
     return changed

@@ -37,7 +37,18 @@ INSTALL_HINT = ("ganedu could not be installed. Run this cell again; from a fork
                 "(!git clone https://github.com/YOU/ganedu) or upload the repository folder, then run this cell. "
                 "See {repo}#run-it")
 #: The generated sentences per language (the folder under notebooks/ that holds a translation; "en" at the top).
-TEXTS: dict[str, dict[str, str]] = {"en": {"shutdown": SHUTDOWN_TEXT, "hint": INSTALL_HINT}}
+TEXTS: dict[str, dict[str, str]] = {
+    "en": {"shutdown": SHUTDOWN_TEXT, "hint": INSTALL_HINT},
+    "zh": {
+        "shutdown": ('**学完这个笔记本了吗？** 打开下一个笔记本之前，请先关闭这个笔记本的内核（*Kernel → S'
+            'hut Down Kernel*，或 JupyterLab 的 *Running Terminals'
+            ' and Kernels* 标签页；Colab 上选 *代码执行程序 → 断开连接并删除运行时*）：'
+            '每个打开着的内核都占着自己的内存，而在 Binder 上所有内核加起来只有大约 2 GB。'),
+        "hint": ('ganedu 未能安装。请重新运行这个单元；如果用的是 fork，先把它克隆到这里（!git clo'
+            'ne https://github.com/YOU/ganedu）或上传仓库文件夹，再运行这个单元。'
+            '参见 {repo}#run-it'),
+    },
+}
 # A badge line as the README and launch cells write it, and a block of them (the README's badges).
 BADGE_LINE = re.compile(r"^\[!\[(?:Open In Colab|Binder)\]\(.*\n?", re.MULTILINE)
 BADGE_BLOCK = re.compile(r"(?:^\[!\[(?:Open In Colab|Binder)\]\(.*(?:\n|$))+", re.MULTILINE)
@@ -101,8 +112,8 @@ def install_source(repo: str | None = None, hint: str = INSTALL_HINT) -> str:
         "from importlib.util import find_spec",
         "from pathlib import Path",
         'if "google.colab" in sys.modules:  # Colab only; its own torch and ipywidgets stay as they are',
-        '    local = [p.resolve() for p in map(Path, ("..", ".", "ganedu")) if (p / "pyproject.toml").is_file() '
-        'and (p / "ganedu").is_dir()]',
+        '    local = [p.resolve() for p in map(Path, ("..", "../..", ".", "ganedu"))  # the repository above notebooks/ or notebooks/zh/'
+        '\n             if (p / "pyproject.toml").is_file() and (p / "ganedu").is_dir()]',
         f'    spec = f\'-e "{{local[0]}}"\' if local else "ganedu@git+{repo}@{BRANCH}"  # a copy here (fork, upload) '
         "first",
         "    %pip install -q {spec}",

@@ -23,7 +23,7 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 # An absolute path of the build machine, or a memory address (differs on every run).
 MACHINE_TEXT = re.compile(r"/work/|/root/|/home/[^/\s]+/|/tmp/|/Users/|C:\\|site-packages|\bat 0x[0-9a-f]{6,}")
-WARNING_TEXT = re.compile(r"Warning:|UserWarning|DeprecationWarning|FutureWarning|RuntimeWarning")
+WARNING_TEXT = re.compile(r"Warning:|UserWarning|DeprecationWarning|FutureWarning|RuntimeWarning|警告：")
 WIDGET_REPR = re.compile(r"VBox\(children=|HBox\(children=|interactive\(|IntSlider\(|FloatSlider\(|Output\(|"
                          r"Button\(|Dropdown\(|Tab\(children=")
 DISPLAY_OBJECT = "<IPython.core.display.Image object>"  # nbconvert's text for an Image with no text form
@@ -33,6 +33,7 @@ SECTION = re.compile(r"^(#{2,6})\s+(\d+[a-z]?)\s*(?:·|\.|:|\))\s", re.MULTILINE
 # The setup banner ganedu.setup() prints (message key "banner"); the word "device" may be translated.
 BANNER = re.compile(r"ganedu (?P<version>\S+) \| torch (?P<torch>\S+) \| [^:|\n]+: (?P<device>[^|\n]+?)\s*(?:\||$)",
                     re.MULTILINE)
+QUICK_MARK = "(GANEDU_QUICK)"  # in the banner's quick-mode note (message key "banner_quick") in every language
 
 
 @dataclass(frozen=True)
@@ -258,16 +259,23 @@ def check_build_profile(nb: Mapping[str, Any]) -> list[Finding]:
                                  f"{banner['device']}, the build profile says torch {profile.get('torch')} on "
                                  f"{profile.get('device')}; {REBUILD}"))
     for index, out in code_outputs(nb):
-        if any("quick mode (GANEDU_QUICK)" in text for text in output_texts(out)):
+        if any(QUICK_MARK in text for text in output_texts(out)):
             found.append(Finding("build_profile", index, f"built in quick mode (tiny sizes); {REBUILD} (full mode)"))
             break
     return found
 
 
+def device_key(shown: str) -> str:
+    """The device a banner shows, the same in every language: its kind and its numbers (``"cpu (2 cores)"`` and
+    ``"cpu (2 核)"`` -> ``"cpu 2"``; a GPU's name is never translated)."""
+    kind = shown.split(maxsplit=1)[0] if shown.strip() else ""
+    return " ".join([kind, *re.findall(r"\d+", shown[len(kind):])])
+
+
 def profile_key(nb: Mapping[str, Any]) -> tuple[str, ...]:
     """What must be the same for every notebook of the course: the recorded profile and the banners' devices."""
     profile = build_profile(nb) or {}
-    shown = sorted({f"torch {b['torch']} | {b['device']}" for _, b in banners(nb)})
+    shown = sorted({f"torch {b['torch']} | {device_key(b['device'])}" for _, b in banners(nb)})
     return (str(profile.get("device")), str(profile.get("torch")), str(profile.get("cores")), *shown)
 
 

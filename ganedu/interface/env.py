@@ -21,7 +21,7 @@ from typing import Any
 
 import torch
 
-from .. import __version__, config, data, metrics, models
+from .. import __version__, config, data, messages, metrics, models
 from ..config import cpu_cores
 from ..messages import msg
 from ..train import TrainConfig, Trainer
@@ -134,8 +134,15 @@ def warn_if_low_memory(limit_mb: float = LOW_MEMORY_MB) -> bool:
     return True
 
 
-def setup(seed: int | None = 0, device: str | torch.device = "auto") -> torch.device:
-    """Seed everything (unless ``seed`` is None), pick the device, print one banner line, return the device.
+def setup(seed: int | None = 0, device: str | torch.device = "auto", lang: str | None = None) -> torch.device:
+    """Choose the language, seed everything (unless ``seed`` is None), pick the device, print one banner line,
+    return the device.
+
+    ``lang`` (``"en"``, ``"zh"``) selects the message table for everything ganedu prints, raises or draws from now
+    on; None keeps ``$GANEDU_LANG`` (English when unset). An unknown language raises ValueError naming the ones
+    there are. The Chinese notebooks (notebooks/zh/) pass ``lang="zh"`` in their setup cell: explicit, and
+    independent of where the kernel starts (Colab starts every kernel in /content, whatever notebook it opens).
+    For Chinese, figures get a CJK font (``plot.use_language_fonts``).
 
     When memory is short (another notebook's kernel still running, on Binder's 2 GB), a second line says so and
     what to do (:func:`warn_if_low_memory`).
@@ -143,6 +150,9 @@ def setup(seed: int | None = 0, device: str | torch.device = "auto") -> torch.de
     PyTorch's CPU thread count is left to ``config.adapt_threads`` (applied here for the kernel's own thread, as
     training loops apply it for theirs): pinning a count here would override that policy.
     """
+    requested = lang if lang is not None else os.environ.get("GANEDU_LANG")
+    chosen = messages.set_language(requested) if requested else messages.DEFAULT_LANG
+    plot.use_language_fonts(chosen)
     if seed is not None:
         config.seed_everything(seed)
     dev = config.pick_device(device)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib
 import io
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
@@ -40,6 +41,65 @@ class Colour(NamedTuple):
 REAL = Colour("green", "darkgreen")
 FAKE = Colour("purple", "indigo")
 OTHER_LINES = ("tab:blue", "tab:red", "tab:orange")  # further curves next to real and fake ones
+
+
+# --- fonts for the learner's language ----------------------------------------------------------------------------
+# Matplotlib's default font (DejaVu Sans) has no Chinese glyphs: a Chinese label would be drawn as empty boxes. For
+# such a language, the first installed font of its list goes in front of DejaVu Sans (which keeps drawing Latin
+# letters, digits and symbols the CJK font lacks: matplotlib >= 3.6 falls back glyph by glyph along the list).
+LANGUAGE_FONTS = {
+    "zh": ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN", "WenQuanYi Zen Hei",
+           "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC", "Hiragino Sans GB", "Heiti SC", "SimHei",
+           "Noto Sans CJK JP", "Noto Sans CJK TC", "Source Han Sans", "Arial Unicode MS"),
+}
+# File names of those fonts, to find one installed after matplotlib built its font cache (Colab: apt-get, then a
+# kernel restart does not rebuild the cache)
+FONT_FILES = ("notosanscjk", "notosanssc", "sourcehansans", "wqy", "msyh", "pingfang", "simhei")
+
+
+def language_font(lang: str) -> str | None:
+    """The first installed font that can write ``lang`` (None when there is none, or when the language needs no
+    special font). A font file installed after matplotlib's cache was built is added to the cache here."""
+    wanted = LANGUAGE_FONTS.get(lang)
+    if not wanted:
+        return None
+    from matplotlib import font_manager
+
+    def installed() -> str | None:
+        names = {font.name for font in font_manager.fontManager.ttflist}
+        return next((name for name in wanted if name in names), None)
+
+    found = installed()
+    if found is None:
+        for path in font_manager.findSystemFonts():
+            stem = Path(path).name.replace("-", "").replace("_", "").lower()
+            if stem.startswith(FONT_FILES):
+                try:
+                    font_manager.fontManager.addfont(path)
+                except (OSError, RuntimeError, ValueError):  # an unreadable file: try the next one
+                    continue
+        found = installed()
+    return found
+
+
+def use_language_fonts(lang: str) -> str | None:
+    """Make matplotlib draw ``lang``: for Chinese, an installed CJK font before DejaVu Sans; returns its name.
+
+    Prints one message naming the install command when the language needs a font and none is installed (figures
+    still draw, with boxes for the missing characters). English changes nothing.
+    """
+    if lang not in LANGUAGE_FONTS:
+        return None
+    import matplotlib
+
+    font = language_font(lang)
+    if font is None:
+        print(msg("font_cjk_missing"))
+        return None
+    rest = [name for name in matplotlib.rcParams["font.sans-serif"] if name != font]
+    matplotlib.rcParams["font.sans-serif"] = [font, *rest]  # DejaVu Sans, matplotlib's default, stays in the list
+    matplotlib.rcParams["font.family"] = ["sans-serif"]
+    return font
 
 
 def figure_to_png(fig: Figure, dpi: int = 72, tight: bool = True) -> bytes:
