@@ -166,6 +166,14 @@ def test_image_without_png_still_fails():
     assert _rules(nb) == {"image_stills"}
 
 
+def test_animation_without_a_png_still_beside_it_fails():
+    nb = _clean()
+    _out(nb, 5, output_type="display_data", data={"image/gif": "R0lG", "text/plain": "an animation"})
+    assert _rules(nb) == {"image_stills"}
+    _out(nb, 5, output_type="display_data", data={"image/png": "iVBO", "text/plain": "its frames"})  # Recorder.show
+    assert _rules(nb) == set()
+
+
 def test_unexecuted_cell_fails():
     nb = _clean()
     nb.cells[5].execution_count = None
