@@ -265,6 +265,15 @@ def test_other_device_than_most_notebooks_fails():
     assert [f.rule for f in hygiene.check_same_profile(gpu, reference)] == ["same_profile"]
 
 
+def test_a_notebook_without_a_banner_is_compared_on_its_recorded_profile():
+    lesson, app = _clean(), _clean()
+    app.cells[1].outputs = []  # an app shows no setup banner
+    reference = hygiene.reference_profile([lesson, lesson, app])
+    assert hygiene.check_same_profile(app, reference) == []
+    app.metadata["ganedu"]["build"]["cores"] = 16
+    assert [f.rule for f in hygiene.check_same_profile(app, reference)] == ["same_profile"]
+
+
 def test_other_cores_than_most_notebooks_fail():
     one, other = _clean(), _clean()
     other.metadata["ganedu"]["build"]["cores"] = 16
