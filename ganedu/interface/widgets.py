@@ -17,7 +17,10 @@ a new dashboard (re-running the cell) stops every older run, waiting at most ``S
 progress, so the kernel never hangs; a stopped run never trains again (its generation token is checked after
 every step), so two loops never train one model; Pause stops after the step in progress; an exception in the loop
 is shown in the dashboard and its traceback appended to the log (never lost); a non-finite loss pauses training
-and shows the trainer's message. In quick mode (``GANEDU_QUICK=1``) showing a dashboard trains a few steps
+and shows the trainer's message; every dashboard on a trainer shows its latest state once another dashboard's run,
+a plain ``trainer.train()``, a reset or a loaded checkpoint moved it (``Trainer.add_listener``; at most one redraw
+per ``refresh``, the last one never dropped), and the status line says which knobs the latest step really used
+(from the history, not from the sliders). In quick mode (``GANEDU_QUICK=1``) showing a dashboard trains a few steps
 synchronously instead, so notebook runs are deterministic.
 """
 
