@@ -770,3 +770,13 @@ def test_recorder_display_shows_the_animation_and_a_png_still():
     assert {"image/gif", "text/plain"} in kinds and {"image/png", "text/plain"} in kinds
     png = next(out.data["image/png"] for out in cap.outputs if "image/png" in out.data)
     assert base64.b64decode(png).startswith(b"\x89PNG")
+
+
+def test_showing_a_dashboard_again_draws_what_moved_the_trainer_unannounced():
+    trainer = tiny_trainer()
+    dash = W.Dashboard(trainer, driver="thread", sync_steps=0)
+    trainer.step()  # a single step outside train() tells no listener
+    trainer.step()
+    assert "step 0 " in dash.status_html.value
+    dash.show()  # what re-running a cell that ends in `dash` does
+    assert "step 2 " in dash.status_html.value and trainer.step_count == 2

@@ -499,9 +499,9 @@ class Dashboard:
         ``callbacks``) also gets its view. Any thread may call this, e.g. one that prepared the meter."""
         self.callbacks.append(callback)
         if _is_quality_meter(callback) and not self.quality:
-            self.quality.append(callback)
-            self.quality_curves = plot.QualityCurves()
+            self.quality_curves = plot.QualityCurves()  # first: a redraw in another thread may look at it next
             self.views.children = (*self.views.children, self._titled(msg("dash_quality"), self.quality_image))
+            self.quality.append(callback)
         self.redraw(force=True)
 
     def reset(self) -> None:
