@@ -710,11 +710,11 @@ EN: dict[str, str] = {
     "classroom_strong_d": "too-strong D: k = 5, lr D 5 x lr G, saturating loss",
     "classroom_mode_collapse": "mode collapse: lr G 25 x lr D",
     "classroom_expect_healthy": (
-        "Digits form within a few hundred steps; D(x) and D(G(z)) stay near 1/2 and the losses hover without "
-        "settling."),
+        "Noise turns into strokes, then into digits over a few thousand steps; D(x) and D(G(z)) stay near 1/2 and "
+        "the losses hover without settling."),
     "classroom_expect_strong_d": (
-        "D(x) climbs towards 1 and D(G(z)) falls towards 0; with the saturating loss G's gradient fades, so its "
-        "samples barely improve."),
+        "D pulls ahead: D(x) climbs towards 1 and D(G(z)) falls towards 0, and with the saturating loss G's "
+        "gradient fades as D(G(z)) falls (notebook 02), so its samples improve slowly if at all."),
     "classroom_expect_mode_collapse": (
         "G jumps to whatever D currently likes: the samples turn into copies of one or two digits, and the "
         "quality meter's class coverage drops."),

@@ -48,11 +48,12 @@ class KnobPreset:
 
 PRESETS: dict[str, KnobPreset] = {p.name: p for p in (
     # notebook 05's own run: Algorithm 1 with k = 1, Adam at the DCGAN settings for both players and the
-    # non-saturating G loss (TrainConfig's defaults). Digits form within a few hundred steps.
+    # non-saturating G loss (TrainConfig's defaults). Digits take shape over a few thousand steps.
     KnobPreset("healthy"),
     # D far ahead: k = 5 D updates per G update (notebook 05, section 5, measures that k = 5 alone lets D pull
     # ahead) at 5x G's step size, and the saturating G loss, whose gradient -D(G(z)) fades once D rejects the
-    # fakes with confidence (notebook 02): D(G(z)) drops towards 0 and G barely moves.
+    # fakes with confidence (notebook 02). Measured from scratch (seed 0, the test split, CPU): over steps 251-300
+    # mean D(x) = 0.82 and D(G(z)) = 0.19, against 0.56 and 0.51 for "healthy".
     KnobPreset("strong_d", k=5, lr_d=5 * LR, lr_g=LR, loss="minimax"),
     # G much faster than D (notebook 08's MNIST baseline: lr G = 25 x lr D): G jumps onto whatever D currently
     # likes, and within a few hundred steps most samples are read as one digit.
