@@ -19,8 +19,10 @@ _SUBMODULES = {
     # lessons: the props of one or a few notebooks
     "theory": "lessons.theory", "dirac": "lessons.dirac", "toy": "lessons.toy", "stabilise": "lessons.stabilise",
     "speed": "lessons.speed", "exercises": "lessons.exercises", "check": "lessons.check",
+    "classroom": "lessons.classroom",
     # interface: what a learner touches (dashboards, figures, the setup banner, the command line)
     "plot": "interface.plot", "widgets": "interface.widgets", "env": "interface.env", "cli": "interface.cli",
+    "app": "interface.app",
 }
 _SHORTCUTS = {  # ge.<name> -> module.attribute, for the calls every notebook makes
     "setup": ("interface.env", "setup"),

@@ -727,6 +727,39 @@ EN: dict[str, str] = {
         "Debian/Ubuntu sudo apt-get install fonts-noto-cjk, on Fedora sudo dnf install google-noto-sans-cjk-fonts "
         "(Windows and macOS have one already)."
     ),
+    # --- classroom app, presets, dashboard views (interface.app, lessons.classroom, interface.widgets) ---
+    "dash_last_step": "step {step} trained with k = {k}, lr D = {lr_d:.1e}, lr G = {lr_g:.1e}, G loss {loss}",
+    "rec_still": "{frames} frames of the animation, side by side (for viewers that do not play it)",
+    "classroom_bad_preset": "unknown preset {value!r}: choose one of {choices}",
+    "classroom_healthy": "healthy: k = 1, equal learning rates 2e-4, non-saturating loss",
+    "classroom_strong_d": "too-strong D: k = 5, lr D 5 x lr G, saturating loss",
+    "classroom_mode_collapse": "mode collapse: lr G 25 x lr D",
+    "classroom_expect_healthy": (
+        "Noise turns into strokes, then into digits over a few thousand steps; D(x) and D(G(z)) stay near 1/2 and "
+        "the losses hover without settling."),
+    "classroom_expect_strong_d": (
+        "D pulls ahead: D(x) climbs towards 1 and D(G(z)) falls towards 0, and with the saturating loss G's "
+        "gradient fades as D(G(z)) falls (notebook 02), so its samples improve slowly if at all."),
+    "classroom_expect_mode_collapse": (
+        "G jumps to whatever D currently likes: the samples turn into copies of one or two digits, and the "
+        "quality meter's class coverage drops."),
+    "app_preset": "Preset",
+    "app_apply": "Apply",
+    "app_restart": "Restart",
+    "app_tip_apply": "Set the preset's k, learning rates and G loss now; training continues from the current weights",
+    "app_tip_restart": "Back to the untrained networks, with the preset's settings",
+    "app_loading": "Loading the MNIST digits and building the networks...",
+    "app_ready": "Ready: {n:,} digits ({split} split), G {g:,} and D {d:,} parameters. Press Start.",
+    "app_failed": "The app could not start: {error}",
+    "app_error": "That did not work: {error}",
+    "app_no_presets": "the app needs at least one preset (e.g. ge.classroom.PRESETS)",
+    "app_meter_preparing": (
+        "Preparing the quality meter in the background (the first time it trains a small MNIST classifier, about "
+        "a minute on two CPU cores; training goes on meanwhile)..."),
+    "app_meter_ready": "Quality meter ready: Fréchet distance and digit classes every {every} steps.",
+    "app_meter_failed": "No quality meter: {error}",
+    "app_applied": "Preset applied: {label}. {expect}",
+    "app_restarted": "Restarted from untrained networks with the preset {label}. {expect}",
 }
 
 from .messages_zh import ZH  # noqa: E402  (the Chinese table: every key of EN, the same format fields)

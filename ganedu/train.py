@@ -20,6 +20,7 @@ import copy
 import threading
 import time
 import warnings
+import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 
@@ -242,6 +243,7 @@ class Trainer:
                 bar.close(self)
             self._stop.clear()  # a stop request ends this run only
             self._running, self._deadline = False, None
+            self._notify()
         return self.history
 
     def _cut_short(self) -> bool:
@@ -257,6 +259,26 @@ class Trainer:
             return False
         seconds_per_d = (time.perf_counter() - since) / max(d_done, 1)
         return d_left * seconds_per_d > OVERRUN_S
+
+    # ----- listeners: views that show this trainer (e.g. every dashboard on it) hear when it has moved -------------
+    def add_listener(self, fn: Callable[[Trainer], None]) -> None:
+        """Call ``fn(trainer)`` whenever a ``train()`` call ends, ``reset()`` or ``load_state_dict()`` ran, in the
+        thread that did it. Held weakly (a bound method lives as long as its object), so a closed view is
+        forgotten; an exception in a listener is swallowed, it never ends a run."""
+        ref = weakref.WeakMethod(fn) if hasattr(fn, "__self__") else (lambda fn=fn: fn)
+        with self._listeners_lock:
+            self._listeners.append(ref)
+
+    def _notify(self) -> None:
+        with self._listeners_lock:
+            self._listeners = [ref for ref in self._listeners if ref() is not None]
+            fns = [ref() for ref in self._listeners]
+        for fn in fns:
+            if fn is not None:
+                try:
+                    fn(self)
+                except Exception:  # noqa: BLE001, S110 - a broken view must never break training
+                    pass
 
     def request_stop(self) -> None:
         """Ask a running ``train()`` to stop; it returns after the step in progress (any thread may call this)."""
@@ -325,6 +347,8 @@ class Trainer:
         self._deadline: float | None = None  # time.perf_counter() at which the running train() ends
         self._lock = threading.RLock()  # one step or flush at a time, whichever thread asks
         self.lock = self._lock  # public: hold it to read G and D consistently while another thread trains
+        self._listeners: list[Callable[[], Callable | None]] = []  # weak references, see add_listener
+        self._listeners_lock = threading.Lock()
 
     def _state_tensors(self) -> dict[str, Tensor]:
         """Every tensor that training changes, by a stable name (net entries, then optimizer state)."""
@@ -439,6 +463,7 @@ class Trainer:
             self._unchecked = False
             seed = self.config.seed if self.config.seed is not None else int(torch.seed() % 2**63)
             self._gen.manual_seed(seed)
+        self._notify()
 
     # ----- checkpoints ------------------------------------------------------------------------------------------------
     def state_dict(self) -> dict:
@@ -490,6 +515,7 @@ class Trainer:
             self._steps.clear()  # new optimizer-state tensors: capture again on next use
             self._safety.keep(self.step_count)
             self.status, self._warned = None, False
+        self._notify()
 
 
 # ----- checking what a learner passes in ------------------------------------------------------------------------------

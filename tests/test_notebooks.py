@@ -166,6 +166,14 @@ def test_image_without_png_still_fails():
     assert _rules(nb) == {"image_stills"}
 
 
+def test_animation_without_a_png_still_beside_it_fails():
+    nb = _clean()
+    _out(nb, 5, output_type="display_data", data={"image/gif": "R0lG", "text/plain": "an animation"})
+    assert _rules(nb) == {"image_stills"}
+    _out(nb, 5, output_type="display_data", data={"image/png": "iVBO", "text/plain": "its frames"})  # Recorder.show
+    assert _rules(nb) == set()
+
+
 def test_unexecuted_cell_fails():
     nb = _clean()
     nb.cells[5].execution_count = None
@@ -255,6 +263,15 @@ def test_other_device_than_most_notebooks_fails():
     assert reference == hygiene.profile_key(cpu)
     assert hygiene.check_same_profile(cpu, reference) == []
     assert [f.rule for f in hygiene.check_same_profile(gpu, reference)] == ["same_profile"]
+
+
+def test_a_notebook_without_a_banner_is_compared_on_its_recorded_profile():
+    lesson, app = _clean(), _clean()
+    app.cells[1].outputs = []  # an app shows no setup banner
+    reference = hygiene.reference_profile([lesson, lesson, app])
+    assert hygiene.check_same_profile(app, reference) == []
+    app.metadata["ganedu"]["build"]["cores"] = 16
+    assert [f.rule for f in hygiene.check_same_profile(app, reference)] == ["same_profile"]
 
 
 def test_other_cores_than_most_notebooks_fail():

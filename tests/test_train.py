@@ -606,3 +606,36 @@ def test_cuda_graphs_are_captured_once_and_compute_the_eager_update():
     sd = fast.state_dict()
     fast.train(3)
     assert sd["step"] == 13 and adam_steps(fast.opt_d) == {10 + 3 * 6}
+
+
+def test_listeners_hear_train_reset_and_load_in_the_thread_that_did_it_and_are_held_weakly():
+    import gc
+    import threading
+
+    trainer = make()
+    heard = []
+
+    class View:
+        def moved(self, t):
+            heard.append((t.step_count, threading.current_thread().name))
+
+    view = View()
+    trainer.add_listener(view.moved)
+    trainer.add_listener(lambda t: 1 / 0)  # a broken listener never breaks training
+    trainer.train(steps=3)
+    assert heard == [(3, threading.current_thread().name)]
+    state = trainer.state_dict()
+    thread = threading.Thread(target=trainer.train, kwargs={"steps": 2}, name="elsewhere")
+    thread.start()
+    thread.join()
+    assert heard[-1] == (5, "elsewhere")
+    trainer.reset()
+    assert heard[-1][0] == 0
+    trainer.load_state_dict(state)
+    assert heard[-1][0] == 3 and len(heard) == 4
+    trainer.step()  # a single step outside train() is not announced
+    assert len(heard) == 4
+    del view
+    gc.collect()
+    trainer.train(steps=1)
+    assert len(heard) == 4  # the view is gone, and so is its listener

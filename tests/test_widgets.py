@@ -84,6 +84,9 @@ def no_leftover_runs(monkeypatch):
     monkeypatch.setattr(W, "STOP_WAIT_S", WAIT_S)  # a busy test machine may take seconds to end a tiny step
     yield
     assert W.stop_all(timeout=WAIT_S)
+    for dash in list(W._ALL):  # a redraw put off by the rate limit must not fire while the next test runs
+        if dash._pending_draw is not None:
+            dash._pending_draw.join(WAIT_S)
     torch.set_num_threads(threads)
 
 
@@ -655,3 +658,125 @@ def test_real_quality_meter_in_the_dashboard_keeps_the_best_generator():
     assert meter.best_fd == min(h[1] for h in meter.history)
     assert meter.restore_best(trainer) == best
     assert all(torch.equal(trainer.G.state_dict()[k], v) for k, v in meter.best_state.items())
+
+
+# ----- every dashboard on a trainer stays current ---------------------------------------------------------------------
+
+
+def test_a_plain_train_call_shows_in_every_dashboard_on_the_trainer():
+    trainer = tiny_trainer()
+    dash = W.Dashboard(trainer, driver="thread", sync_steps=0)
+    assert "step 0 " in dash.status_html.value
+    trainer.k = 3  # code changes a knob, then trains outside any dashboard
+    trainer.train(steps=5)  # within the refresh time of the first draw: drawn when that time is up
+    assert wait_for(lambda: "step 5 " in dash.status_html.value and "k = 3" in dash.status_html.value)
+    assert dash.k_slider.value == 3  # the controls follow too: this dashboard is not training
+    trainer.reset()
+    assert wait_for(lambda: "step 0 " in dash.status_html.value)
+
+
+def test_another_dashboards_run_shows_in_this_one_when_it_ends():
+    trainer = tiny_trainer()
+    shown = W.Dashboard(trainer, driver="thread", sync_steps=0)
+    other = W.Dashboard(trainer, driver="thread", sync_steps=0)
+    other.start()  # trains in its thread; the listener runs there when the run ends
+    assert wait_for(lambda: trainer.step_count >= 10)
+    assert other.pause()
+    assert f"step {trainer.step_count} " in shown.status_html.value
+    assert f"step {trainer.step_count} " in other.status_html.value
+    shown.run(2)  # and the other way round, from the kernel's thread (drawn when the refresh time is up)
+    assert wait_for(lambda: f"step {trainer.step_count} " in other.status_html.value)
+
+
+def test_status_shows_the_knobs_the_last_step_used():
+    trainer = tiny_trainer()
+    dash = W.Dashboard(trainer, driver="thread", sync_steps=0)
+    dash.run(1)
+    assert "k = 1" in dash.status_html.value
+    dash.k_slider.value = 4
+    assert "k = 4" not in dash.status_html.value  # set, not yet trained with
+    dash.run(1)
+    assert "k = 4" in dash.status_html.value and trainer.history["k"][-1] == 4
+
+
+def test_a_callback_added_during_a_run_joins_it_and_a_meter_gets_its_view():
+    class Meter:  # the shape of ganedu.metrics.QualityMeter
+        def __init__(self):
+            self.history, self.every = [], 1
+
+        def __call__(self, t):
+            self.history.append((t.step_count, 1.0, 10))
+
+        def status(self):
+            return "quality line"
+
+    trainer = tiny_trainer()
+    dash = W.Dashboard(trainer, driver="thread", sync_steps=0)
+    started = []
+    dash.start_hooks.append(lambda: started.append(trainer.step_count))
+    views = len(dash.views.children)
+    dash.start()
+    assert started and wait_for(lambda: trainer.step_count >= 3)
+    meter = Meter()
+    dash.add_callback(meter)
+    assert wait_for(lambda: len(meter.history) >= 3)  # the running run calls it from its next step on
+    dash.pause()
+    assert len(dash.views.children) == views + 1 and dash.quality == [meter]
+    dash.redraw(force=True)
+    assert bytes(dash.quality_image.value).startswith(b"\x89PNG") and "quality line" in dash.status_html.value
+
+
+def _visible_texts(fig) -> list:
+    return [t for t in fig.findobj(lambda a: hasattr(a, "get_text") and a.get_visible()) if t.get_text().strip()]
+
+
+@pytest.mark.parametrize("title", ["", "3000 steps on the test split"])
+def test_knob_labels_and_titles_of_the_curves_never_overlap(title):
+    # a preset changes four knobs at once, a learner moves k back and forth: many labels, some steps apart
+    ks = [1] * 50 + [5] * 3 + [1] * 2 + [3] * 40 + [2] + [4] * 60 + [5] * 40
+    rows = [dict(step=i + 1, k=k, lr_d=2e-4 if i < 60 else 1e-3, lr_g=2e-4 if i < 60 else 5e-3,
+                 loss="nonsaturating" if i < 60 else "minimax", d_loss=1.0, g_loss=1.0, d_real=0.5, d_fake=0.5,
+                 time=0.0) for i, k in enumerate(ks)]
+    fig = plot.curves_figure(rows, title=title) if title else W.Dashboard(tiny_trainer(), sync_steps=0).curves.figure
+    if not title:
+        curves = next(d for d in W._ALL if d.curves.figure is fig).curves
+        curves.update(rows)
+    renderer = fig.canvas.get_renderer()
+    labels = [t for t in _visible_texts(fig) if "=" in t.get_text()]
+    assert len(labels) >= 4  # most changes keep their label
+    boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in labels]
+    if title:
+        boxes.append((title, fig._suptitle.get_window_extent(renderer)))
+    for i, (a, box_a) in enumerate(boxes):
+        assert fig.bbox.contains(box_a.x0, box_a.y0) and fig.bbox.contains(box_a.x1, box_a.y1), a
+        for b, box_b in boxes[i + 1:]:
+            assert not box_a.overlaps(box_b), f"{a!r} runs into {b!r}"
+
+
+def test_recorder_display_shows_the_animation_and_a_png_still():
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.display import display
+    from IPython.utils.capture import capture_output
+
+    G = ge.models.MLPGenerator(latent_dim=4, hidden=(8,), out_shape=(1, 28, 28), batchnorm=False)
+    D = ge.models.MLPDiscriminator(hidden=(8,))
+    trainer = ge.Trainer(G, D, torch.rand(64, 1, 28, 28) * 2 - 1, ge.TrainConfig(device="cpu", batch_size=8))
+    rec = W.Recorder(every=2, n=4)
+    trainer.train(steps=10, callbacks=[rec])
+    InteractiveShell.instance()
+    with capture_output() as cap:
+        display(rec.show())
+    kinds = [set(out.data) for out in cap.outputs]
+    assert {"image/gif", "text/plain"} in kinds and {"image/png", "text/plain"} in kinds
+    png = next(out.data["image/png"] for out in cap.outputs if "image/png" in out.data)
+    assert base64.b64decode(png).startswith(b"\x89PNG")
+
+
+def test_showing_a_dashboard_again_draws_what_moved_the_trainer_unannounced():
+    trainer = tiny_trainer()
+    dash = W.Dashboard(trainer, driver="thread", sync_steps=0)
+    trainer.step()  # a single step outside train() tells no listener
+    trainer.step()
+    assert "step 0 " in dash.status_html.value
+    dash.show()  # what re-running a cell that ends in `dash` does
+    assert "step 2 " in dash.status_html.value and trainer.step_count == 2

@@ -131,7 +131,8 @@ def check_widget_reprs(nb: Mapping[str, Any]) -> list[Finding]:
 
 
 def check_image_stills(nb: Mapping[str, Any]) -> list[Finding]:
-    """An ``IPython.display.Image`` output (e.g. a GIF) also stores a PNG still, so every viewer shows a picture."""
+    """An ``IPython.display.Image`` output (e.g. a GIF) also stores a PNG still, so every viewer shows a picture;
+    and a cell that shows an animation (``image/gif``) also shows a PNG still (nbconvert and GitHub play no GIF)."""
     found = []
     for index, out in code_outputs(nb):
         data = out.get("data", {})
@@ -139,6 +140,12 @@ def check_image_stills(nb: Mapping[str, Any]) -> list[Finding]:
             kinds = ", ".join(sorted(k for k in data if k != "text/plain")) or "nothing else"
             found.append(Finding("image_stills", index, f"an image output shows the text {DISPLAY_OBJECT} beside "
                                  f"{kinds} and no PNG still; display an object that also carries image/png"))
+    flagged = {f.cell for f in found}
+    for index, cell in enumerate(nb.get("cells", [])):
+        kinds = {k for out in cell.get("outputs", []) if cell.get("cell_type") == "code" for k in out.get("data", {})}
+        if "image/gif" in kinds and not kinds & set(STILL_TYPES) and index not in flagged:
+            found.append(Finding("image_stills", index, "an animation (image/gif) is stored without a PNG still "
+                                 f"beside it; show it with Recorder.show(), which adds the still, and {REBUILD}"))
     return found
 
 
@@ -280,8 +287,11 @@ def profile_key(nb: Mapping[str, Any]) -> tuple[str, ...]:
 
 
 def check_same_profile(nb: Mapping[str, Any], reference: tuple[str, ...]) -> list[Finding]:
-    """This notebook was built on the ``reference`` profile (the one most notebooks of the course show)."""
+    """This notebook was built on the ``reference`` profile (the one most notebooks of the course show); one that
+    shows no setup banner (an app) is compared on the recorded profile alone."""
     mine = profile_key(nb)
+    if not banners(nb):
+        reference = reference[:3]
     if mine != reference:
         return [Finding("same_profile", None, f"built on {mine}, while the course's notebooks show {reference}; "
                         f"{REBUILD} on the reference profile")]

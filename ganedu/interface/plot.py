@@ -185,6 +185,9 @@ def grid_figure(images: torch.Tensor | np.ndarray, nrow: int | None = None, titl
 KNOBS = ("k", "lr_d", "lr_g", "loss")  # history columns a learner can change while training runs
 MAX_POINTS = 1500  # curves are decimated to at most this many points: a redraw stays fast after 100k steps
 MAX_MARKERS = 12  # only the latest knob changes get a labelled marker, so the plot never turns into a barcode
+LABEL_ROWS = 2  # knob-change labels stack in this many rows above the loss plot; one that fits none is not drawn
+LABEL_ROW_PT = 9.0  # points between label rows (7-point text)
+LABEL_GAP_PX = 3.0  # the least room between two labels in one row, in pixels at the figure's dpi
 D_EQUILIBRIUM = 0.5  # at the game's optimum p_g = p_data, so D*(x) = p/(p + p_g) = 1/2 everywhere
 
 
@@ -252,12 +255,21 @@ class TrainingCurves(LiveFigure):
         (1, "d_fake", "fig_d_fake", FAKE.value),
     )
 
-    def __init__(self, figsize: tuple[float, float] = (6.0, 4.2), shown: bool = False) -> None:
+    def __init__(self, figsize: tuple[float, float] = (6.0, 4.2), shown: bool = False, title: str = "") -> None:
         # shown: a ShownFigure, which a notebook cell displays as PNG (the dashboard only needs png())
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
         self.figure = (ShownFigure if shown else Figure)(figsize=figsize)
+        FigureCanvasAgg(self.figure)  # a renderer to measure the knob-change labels with (see _place_labels)
         self.axes = self.figure.subplots(2, 1, sharex=True)
-        # fixed margins instead of bbox_inches="tight": one draw per frame, and the image never jumps in size
-        self.figure.subplots_adjust(left=0.1, right=0.98, top=0.92, bottom=0.19, hspace=0.12)
+        # fixed margins instead of bbox_inches="tight": one draw per frame, and the image never jumps in size.
+        # The top margin holds LABEL_ROWS rows of knob-change labels, and above them the title if there is one.
+        label_pt = 2 + LABEL_ROWS * LABEL_ROW_PT + 4
+        title_pt = 16 if title else 0
+        top = 1 - (label_pt + title_pt) / (72 * figsize[1])
+        self.figure.subplots_adjust(left=0.1, right=0.98, top=top, bottom=0.19, hspace=0.12)
+        if title:
+            self.figure.suptitle(title, fontsize=10, y=1 - 3 / (72 * figsize[1]), va="top")
         self.raw, self.trend = {}, {}
         for ax_i, key, label, colour in self.SERIES:
             ax = self.axes[ax_i]
@@ -274,6 +286,7 @@ class TrainingCurves(LiveFigure):
         handles = [h for ax in self.axes for h in ax.get_legend_handles_labels()[0]]
         self.figure.legend(handles=handles, loc="lower center", ncol=5, fontsize=7, frameon=False)
         self._markers: list = []
+        self._labels: list = []  # the knob-change annotations (also in _markers)
 
     def update(self, history: History | Iterable[Mapping] | Mapping[str, list]) -> None:
         """Redraw from ``history`` (a History, rows, or columns). Cheap: no artist is created except markers."""
@@ -289,13 +302,40 @@ class TrainingCurves(LiveFigure):
         for artist in self._markers:
             artist.remove()
         self._markers = []
-        for step, text in knob_changes(cols)[-MAX_MARKERS:]:
+        changes = knob_changes(cols)[-MAX_MARKERS:]
+        for step, _text in changes:
             for ax in self.axes:
                 self._markers.append(ax.axvline(step, color="black", linestyle=":", linewidth=0.9, alpha=0.7))
-            self._markers.append(self.axes[0].annotate(
-                text, (step, 1.0), xycoords=("data", "axes fraction"), xytext=(2, 2), textcoords="offset points",
-                fontsize=7, rotation=0, annotation_clip=False))
         self._rescale(steps, cols)
+        self._labels = [self.axes[0].annotate(
+            text, (step, 1.0), xycoords=("data", "axes fraction"), xytext=(2, 2), textcoords="offset points",
+            fontsize=7, rotation=0, annotation_clip=False) for step, text in changes]
+        self._markers += self._labels
+        self._place_labels()
+
+    def _place_labels(self) -> None:
+        """Lay out the knob-change labels so that none runs into another or out of the figure: newest first, each
+        in the lowest of ``LABEL_ROWS`` rows where it fits (left of its line when the right edge is near); a label
+        that fits no row is not drawn (its dotted line still is)."""
+        renderer = self.figure.canvas.get_renderer()
+        fig_right = self.figure.bbox.x1
+        rows: list[list[tuple[float, float]]] = [[] for _ in range(LABEL_ROWS)]
+        for label in reversed(self._labels):
+            placed = False
+            for side in ("right", "left"):  # of the dotted line
+                label.set_horizontalalignment("left" if side == "right" else "right")
+                for row, taken in enumerate(rows):
+                    label.xyann = (2 if side == "right" else -2, 2 + row * LABEL_ROW_PT)
+                    box = label.get_window_extent(renderer)
+                    if box.x0 < 0 or box.x1 > fig_right:
+                        break  # this side leaves the figure in every row: try the other side
+                    if all(box.x1 + LABEL_GAP_PX <= a or box.x0 >= b + LABEL_GAP_PX for a, b in taken):
+                        taken.append((box.x0, box.x1))
+                        placed = True
+                        break
+                if placed:
+                    break
+            label.set_visible(placed)
 
     def _rescale(self, steps: np.ndarray, cols: dict[str, list]) -> None:
         left = float(steps[0]) if len(steps) else 0.0
@@ -310,10 +350,8 @@ class TrainingCurves(LiveFigure):
 
 def curves_figure(history: History | Iterable[Mapping] | Mapping[str, list], title: str = "") -> Figure:
     """Losses and mean D outputs over training, with knob-change markers: the static twin of the dashboard view."""
-    curves = TrainingCurves(shown=True)
+    curves = TrainingCurves(shown=True, title=title)
     curves.update(history)
-    if title:
-        curves.figure.suptitle(title, fontsize=10)
     return curves.figure
 
 

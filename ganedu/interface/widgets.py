@@ -17,7 +17,10 @@ a new dashboard (re-running the cell) stops every older run, waiting at most ``S
 progress, so the kernel never hangs; a stopped run never trains again (its generation token is checked after
 every step), so two loops never train one model; Pause stops after the step in progress; an exception in the loop
 is shown in the dashboard and its traceback appended to the log (never lost); a non-finite loss pauses training
-and shows the trainer's message. In quick mode (``GANEDU_QUICK=1``) showing a dashboard trains a few steps
+and shows the trainer's message; every dashboard on a trainer shows its latest state once another dashboard's run,
+a plain ``trainer.train()``, a reset or a loaded checkpoint moved it (``Trainer.add_listener``; at most one redraw
+per ``refresh``, the last one never dropped), and the status line says which knobs the latest step really used
+(from the history, not from the sliders). In quick mode (``GANEDU_QUICK=1``) showing a dashboard trains a few steps
 synchronously instead, so notebook runs are deterministic.
 """
 
@@ -324,6 +327,11 @@ class Dashboard:
         self._alerting = False  # an alert (error, non-finite loss) is shown: notices must not replace it
         self._images: bool | None = None  # whether samples are images (decided once, on first use)
         self._ending = False  # a run is drawing its final state: the status line says paused
+        self._local = threading.local()  # .driving: this thread is training for this dashboard
+        self._drawn_step: int | None = None  # the trainer's step when the views were last drawn
+        self._last_row: dict | None = None  # the latest history row drawn: the knobs the trainer really used
+        self._pending_draw: threading.Timer | None = None  # a redraw the trainer listener put off (rate limit)
+        self.start_hooks: list[Callable[[], None]] = []  # called after every start (e.g. an app's lazy set-up)
 
         # Re-running the cell: older runs stop first. A run inside a long step is not waited for (that would hang
         # the kernel): it stops when the step ends, and the status line says so meanwhile.
@@ -338,6 +346,8 @@ class Dashboard:
         if self.driver_name == "play":
             self.controls.children = (self.driver.play, *self.controls.children[2:])  # the player replaces start/pause
         self.redraw(force=True, sync=True)
+        # another dashboard, a plain trainer.train(), a reset or a loaded checkpoint moved the trainer: show it
+        trainer.add_listener(self._trainer_moved)
 
     # ----- layout ----------------------------------------------------------------------------------------------------
     def _build_widgets(self, widgets: Any) -> None:
@@ -379,6 +389,7 @@ class Dashboard:
         def titled(title: str, image: ipywidgets.Image) -> ipywidgets.VBox:
             return widgets.VBox([widgets.HTML(f"<b>{html.escape(title)}</b>"), image])
 
+        self._titled = titled
         views = []
         if self._has_image_samples():
             views.append(titled(msg("dash_samples"), self.sample_image))
@@ -419,6 +430,8 @@ class Dashboard:
         return self.widget
 
     def _shown(self) -> None:
+        if self._drawn_step != self.trainer.step_count and not self.running:
+            self.redraw(force=True, sync=True)  # shown again after the trainer moved: its latest state first
         if self.sync_steps:
             self.run(self.sync_steps)
             self._notice(msg("dash_quick", steps=self.sync_steps))
@@ -443,6 +456,8 @@ class Dashboard:
             self._rate_mark = (time.perf_counter(), self.trainer.step_count)
             self.driver.start(gen)
             self._update_status()
+        for hook in list(self.start_hooks):
+            self._guarded(hook)
 
     def pause(self, timeout: float | None = None) -> bool:
         """Stop after the step in progress, waiting for it at most ``timeout`` seconds (default ``STOP_WAIT_S``);
@@ -469,19 +484,36 @@ class Dashboard:
         with self._op_lock:
             self.pause()
             self._clear_alert()
+            self._local.driving = True
             try:
-                self.trainer.train(steps=steps, callbacks=[*self.callbacks, self._tick])
+                self.trainer.train(steps=steps, callbacks=[self._step_callbacks, self._tick])
             except Exception as err:  # noqa: BLE001 - shown to the learner, never swallowed silently
                 self._report(err)
+            finally:
+                self._local.driving = False
             self.redraw(force=True, sync=True)
             return self.trainer.history
+
+    def add_callback(self, callback: Callable[[Trainer], None]) -> None:
+        """Add a per-step callback, also to a run in progress (from its next step on); a quality meter (see
+        ``callbacks``) also gets its view. Any thread may call this, e.g. one that prepared the meter."""
+        self.callbacks.append(callback)
+        if _is_quality_meter(callback) and not self.quality:
+            self.quality_curves = plot.QualityCurves()  # first: a redraw in another thread may look at it next
+            self.views.children = (*self.views.children, self._titled(msg("dash_quality"), self.quality_image))
+            self.quality.append(callback)
+        self.redraw(force=True)
 
     def reset(self) -> None:
         """Pause, then back to the trainer's starting (untrained) weights; history cleared, knobs kept."""
         with self._op_lock:
             if not self.pause():
                 return  # a long step still runs; pause's notice says so
-            self.trainer.reset()
+            self._local.driving = True  # this dashboard redraws itself below
+            try:
+                self.trainer.reset()
+            finally:
+                self._local.driving = False
             self._clear_alert()
             self.redraw(force=True, sync=True)
             self._notice(msg("dash_reset_done", step=self.trainer.step_count))
@@ -532,14 +564,43 @@ class Dashboard:
         """Train run ``gen`` for up to ``max_seconds``; False when the run must end (stale, NaN or an error)."""
         if gen != self._generation:
             return False
+        self._local.driving = True
         try:
-            self.trainer.train(max_seconds=max_seconds, callbacks=[self._guard(gen), *self.callbacks, self._tick])
+            self.trainer.train(max_seconds=max_seconds, callbacks=[self._guard(gen), self._step_callbacks, self._tick])
         except _Superseded:
             return False
         except Exception as err:  # noqa: BLE001 - reported in the dashboard, never lost with the thread
             self._report(err)
             return False
+        finally:
+            self._local.driving = False
         return self.trainer.status is None and gen == self._generation
+
+    def _step_callbacks(self, trainer: Trainer) -> None:
+        """The learner's callbacks, read at every step, so one added during a run (``add_callback``) joins it."""
+        for cb in tuple(self.callbacks):
+            cb(trainer)
+
+    def _trainer_moved(self, _trainer: Trainer, force: bool = False) -> None:
+        """Trainer listener: a ``train()`` call, a reset or a load ended somewhere else (another dashboard, a cell,
+        another thread): draw the trainer as it is now. The controls follow only while this dashboard does not
+        train (then no learner's slider move here can race the sync); its own runs draw themselves."""
+        if getattr(self._local, "driving", False):
+            return
+        # At most once per refresh (the play and async drivers end a train() call every chunk): a call that comes
+        # sooner leaves a timer that draws when the refresh time is up, so the latest state is always drawn.
+        wait = self.refresh - (time.perf_counter() - self._last_draw)
+        if not force and wait > 0:
+            with self._gen_lock:
+                if self._pending_draw is None or not self._pending_draw.is_alive():
+                    self._pending_draw = threading.Timer(wait, self._trainer_moved, (self.trainer, True))
+                    self._pending_draw.daemon = True
+                    self._pending_draw.start()
+            return
+        try:
+            self.redraw(force=True, sync=not self.running)
+        except Exception as err:  # noqa: BLE001 - shown, never lost in another thread
+            self._report(err)
 
     def _run_blocking(self, gen: int) -> None:
         """Thread driver body: train run ``gen`` until Pause, a newer run, a non-finite loss or an error."""
@@ -562,6 +623,9 @@ class Dashboard:
             finally:
                 self._ending = False
         self._close_run(gen)
+        for other in list(_ALL):  # the other dashboards on this trainer show where the run ended
+            if other is not self and other.trainer is self.trainer:
+                other._trainer_moved(self.trainer, force=True)
 
     def _report(self, err: BaseException) -> None:
         """Show an exception: one line in the alert, the traceback in the log."""
@@ -599,6 +663,8 @@ class Dashboard:
         """Samples, curves, panels and quality, from the trainer as it is now (the caller holds its lock)."""
         t = self.trainer
         history = t.history  # flushes metrics still on the device
+        self._drawn_step = t.step_count
+        self._last_row = dict(history.rows[-1]) if len(history) else None
         if self._has_image_samples():
             self.sample_image.value = plot.grid_png(t.samples(), scale=GRID_SCALE)
         self.curves.update(history)
@@ -621,6 +687,10 @@ class Dashboard:
         line = msg("dash_status", step=step, rate=self._rate if running else 0.0, device=self.trainer.device,
                    driver=self.driver_name, state=state)
         extra = [q.status() for q in self.quality]
+        row = self._last_row
+        if row is not None:  # what the latest step really used (from the history), not what the sliders say
+            extra.insert(0, msg("dash_last_step", step=row["step"], k=row["k"], lr_d=row["lr_d"], lr_g=row["lr_g"],
+                                loss=row["loss"]))
         if lingering():
             extra.append(msg("dash_old_run_busy"))
         if self.driver_name == "play" and not running:
@@ -767,10 +837,12 @@ class Recorder:
         frames = [_caption(f, msg("rec_step", step=s)) if label else f for f, s in pairs]
         return plot.gif_bytes(frames, duration_ms=duration_ms, scale=scale, levels=levels)
 
-    def show(self, duration_ms: int = 200, scale: int = 2) -> Animation:
-        """The GIF, shown as an animation (end a cell with it); views that play no GIF show a line pointing at
-        :meth:`figure`, the still strip of frames."""
-        return Animation(self.gif(duration_ms, scale), msg("rec_animation", frames=len(self.frames)))
+    def show(self, duration_ms: int = 200, scale: int = 2, still: int = 6) -> Animation:
+        """The GIF, shown as an animation (end a cell with it), and below it a still: ``still`` frames side by side
+        (:meth:`figure`) as a PNG, which nbconvert, GitHub and printouts show where no GIF plays."""
+        strip = self.figure(still)._repr_png_() if still else None
+        return Animation(self.gif(duration_ms, scale), msg("rec_animation", frames=len(self.frames)), still=strip,
+                         still_text=msg("rec_still", frames=min(still, len(self.frames))))
 
     def figure(self, count: int = 6) -> Figure:
         """``count`` evenly spaced frames side by side: the whole animation at a glance, also where no GIF plays
@@ -781,13 +853,27 @@ class Recorder:
 
 
 class Animation:
-    """A GIF for a notebook output: ``image/gif`` where it plays, a sentence (not an object repr) elsewhere."""
+    """A GIF for a notebook output: ``image/gif`` where it plays, a sentence (not an object repr) elsewhere; and,
+    given a ``still`` (PNG bytes), a second output with that picture.
 
-    def __init__(self, gif: bytes, text: str) -> None:
+    Two outputs, not one bundle holding both: a front end shows one type of a bundle, and JupyterLab ranks PNG
+    above GIF (the animation would never play), while nbconvert and GitHub show no GIF at all.
+    """
+
+    def __init__(self, gif: bytes, text: str, still: bytes | None = None, still_text: str = "") -> None:
         self.gif, self.text = gif, text
+        self.still, self.still_text = still, still_text
 
     def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, object]:
         return {"image/gif": base64.b64encode(self.gif).decode("ascii"), "text/plain": self.text}
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self._repr_mimebundle_(), raw=True)
+        if self.still is not None:
+            display({"image/png": base64.b64encode(self.still).decode("ascii"), "text/plain": self.still_text},
+                    raw=True)
 
     def __repr__(self) -> str:
         return self.text
