@@ -683,9 +683,13 @@ ZH: dict[str, str] = {
     'classroom_healthy': '健康：k = 1，两个学习率都是 2e-4，非饱和损失',
     'classroom_strong_d': 'D 过强：k = 5，D 学习率是 G 的 5 倍，饱和损失',
     'classroom_mode_collapse': '模式崩溃：G 学习率是 D 的 25 倍',
-    'classroom_expect_healthy': '噪声先变成笔画，几千步后变成数字；D(x) 和 D(G(z)) 都停在 1/2 附近，损失上下波动而不会稳定下来。',
-    'classroom_expect_strong_d': 'D 占了上风：D(x) 升向 1，D(G(z)) 降向 0；在饱和损失下，D(G(z)) 越小，G 的梯度越弱（见笔记本 02），所以生成的样本即使有改进也很慢。',
-    'classroom_expect_mode_collapse': 'G 总是扑向 D 此刻认可的东西：样本变成一两个数字的复制品，质量表给出的类别覆盖率随之下降。',
+    'classroom_expect_healthy': ('噪声先变成笔画，几千步后变成数字；D(x) 和 D(G(z)) 都停在 1/2 '
+        '附近，损失上下波动而不会稳定下来。'),
+    'classroom_expect_strong_d': ('D 占了上风：D(x) 升向 1，D(G(z)) 降向 0；在饱和损失下，D(G'
+        '(z)) 越小，G 的梯度越弱（见笔记本 02），所以生成的样本即使有改进也很慢'
+        '。'),
+    'classroom_expect_mode_collapse': ('G 总是扑向 D 此刻认可的东西：样本变成一两个数字的复制品，质量表给出的类别覆'
+        '盖率随之下降。'),
     'app_preset': '预设',
     'app_apply': '应用',
     'app_restart': '重新开始',
@@ -696,7 +700,8 @@ ZH: dict[str, str] = {
     'app_failed': '应用无法启动：{error}',
     'app_error': '操作没有成功：{error}',
     'app_no_presets': '应用至少需要一个预设（例如 ge.classroom.PRESETS）',
-    'app_meter_preparing': '正在后台准备质量表（第一次使用时要训练一个小型 MNIST 分类器，在两个 CPU 核上大约一分钟；训练同时继续进行）……',
+    'app_meter_preparing': ('正在后台准备质量表（第一次使用时要训练一个小型 MNIST 分类器，在两个 CP'
+        'U 核上大约一分钟；训练同时继续进行）……'),
     'app_meter_ready': '质量表已就绪：每 {every} 步给出 Fréchet 距离和数字类别。',
     'app_meter_failed': '没有质量表：{error}',
     'app_applied': '已应用预设：{label}。{expect}',
