@@ -112,7 +112,7 @@ def install_source(repo: str | None = None, hint: str = INSTALL_HINT) -> str:
         "from importlib.util import find_spec",
         "from pathlib import Path",
         'if "google.colab" in sys.modules:  # Colab only; its own torch and ipywidgets stay as they are',
-        '    local = [p.resolve() for p in map(Path, ("..", "../..", ".", "ganedu"))  # above notebooks/ or notebooks/zh/'
+        '    local = [p.resolve() for p in map(Path, ("..", "../..", ".", "ganedu"))  # from notebooks/ or zh/'
         '\n             if (p / "pyproject.toml").is_file() and (p / "ganedu").is_dir()]',
         f'    spec = f\'-e "{{local[0]}}"\' if local else "ganedu@git+{repo}@{BRANCH}"  # a copy here (fork, upload) '
         "first",
