@@ -725,7 +725,7 @@ EN: dict[str, str] = {
     "claim_wd_theorem_2_5": ("at a fixed D*, the non-saturating gradient equals d/dθ [KL(p_g‖p_data) − "
                              "2 JSD] at every θ0 tried (largest gap {gap:.1e})"),
     "claim_wd_disjoint": ("beyond a gap (t ≥ 1) JSD stays at log 2 (largest deviation {dev:.1e}), KL is inf for "
-                          "every t > 0, W1 = t (largest deviation {w:.1e})"),
+                          "every t > 0, W1 = t to within the grid spacing 0.001 (largest deviation {w:.1e})"),
     "claim_wd_w1_checks": ("W1 on the grid matches the closed forms and the quantile integral (largest gap "
                            "{gap:.1e})"),
     "claim_wd_critics": ("clipping: {clip:.3f} (≪ W1 = {w1:.1f}); gradient penalty: {gp:.3f}, mean |∇f| {gp_grad:.2f} "
