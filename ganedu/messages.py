@@ -713,7 +713,7 @@ EN: dict[str, str] = {
     "fig_wd_critic_real": "p (data)",
     "fig_wd_critic_fake": "q (shifted)",
     "fig_wd_steps": "generator steps",
-    "fig_wd_minus_loss": "−L_D (logged, with penalty)",
+    "fig_wd_minus_loss": "−L_D as logged (with any penalty)",
     "fig_wd_gap": "E_data f − E_fake f (fixed samples)",
     "fig_wd_loss_axis": "D's numbers",
     "fig_wd_quality": "sliced W1 to the data (lower is better)",
@@ -732,6 +732,8 @@ EN: dict[str, str] = {
                          "(soft, overshoots); spectral norm: {sn:.3f} ≤ W1, max |∇f| {sn_max:.3f} ≤ 1"),
     "claim_wd_critic_tracks": ("the WGAN-GP critic's estimate follows the samples' sliced W1 (r = {gap_r:.2f}; "
                                "its logged loss r = {loss_r:.2f}); the GAN's −L_D does not (r = {gan_r:.2f})"),
+    "claim_wd_critic_lags": ("late in the run the critic's gap falls to {low:.2f} while the samples' sliced W1 is "
+                             "still {q:.2f}: the critic is not at its optimum there"),
     "claim_wd_gan_ahead": ("after {steps} steps the GAN's samples are closer to the ring (sliced W1 {gan:.3f}) than "
                            "WGAN-GP's ({wgan:.3f}): a readable loss is not a faster generator"),
     "claim_wd_ls_identity": ("2·C(G) matches Δ = ∫(p_data − p_g)²/(p_data + p_g): Mao's targets {mao:.10f} = "
