@@ -730,6 +730,8 @@ EN: dict[str, str] = {
                            "{gap:.1e})"),
     "claim_wd_critics": ("clipping: {clip:.3f} (≪ W1 = {w1:.1f}); gradient penalty: {gp:.3f}, mean |∇f| {gp_grad:.2f} "
                          "(soft, overshoots); spectral norm: {sn:.3f} ≤ W1, max |∇f| {sn_max:.3f} ≤ 1"),
+    "claim_wd_gp_1d_trap": ("in 1D the gradient-penalty critic stalls: estimate {est:.2f} of W1 = 2, although its "
+                            "mean |f'| is {grad:.2f}"),
     "claim_wd_critic_tracks": ("the WGAN-GP critic's estimate follows the samples' sliced W1 (r = {gap_r:.2f}; "
                                "its logged loss r = {loss_r:.2f}); the GAN's −L_D does not (r = {gan_r:.2f})"),
     "claim_wd_critic_lags": ("late in the run the critic's gap falls to {low:.2f} while the samples' sliced W1 is "
