@@ -17,7 +17,8 @@ _SUBMODULES = {
     "checkpoints": "checkpoints", "config": "config", "data": "data", "losses": "losses", "messages": "messages",
     "metrics": "metrics", "models": "models", "progress": "progress", "train": "train",
     # lessons: the props of one or a few notebooks
-    "theory": "lessons.theory", "dirac": "lessons.dirac", "toy": "lessons.toy", "stabilise": "lessons.stabilise",
+    "theory": "lessons.theory", "divergences": "lessons.divergences", "dirac": "lessons.dirac", "toy": "lessons.toy",
+    "stabilise": "lessons.stabilise",
     "speed": "lessons.speed", "exercises": "lessons.exercises", "check": "lessons.check",
     "classroom": "lessons.classroom",
     # interface: what a learner touches (dashboards, figures, the setup banner, the command line)

@@ -760,6 +760,55 @@ EN: dict[str, str] = {
     "app_meter_failed": "No quality meter: {error}",
     "app_applied": "Preset applied: {label}. {expect}",
     "app_restarted": "Restarted from untrained networks with the preset {label}. {expect}",
+    # --- divergences and the Wasserstein distance (lessons.divergences, notebook 08 · divergences) ---
+    "theory_no_mass": "a density has no mass on this grid: widen the grid or move the density onto it",
+    "theory_empty_sample": "a sample is empty: W1 needs at least one point on each side",
+    "wd_bad_direction": "unknown KL direction {value!r}; choose one of: {choices}",
+    "wd_bad_method": "unknown way to keep the critic 1-Lipschitz {value!r}; choose one of: {choices}",
+    "fig_wd_fit": "{label}: N({mean:.2f}, {std:.2f}²)",
+    "fig_wd_kl_title": "one Gaussian fitted to two modes: forward KL covers, reverse KL picks",
+    "fig_wd_critic_title": "{method}: estimate {estimate:.3f}, mean |∇f| {grad:.3f}",
+    "fig_wd_critic_real": "p (data)",
+    "fig_wd_critic_fake": "q (shifted)",
+    "fig_wd_steps": "generator steps",
+    "fig_wd_minus_loss": "−L_D as logged (with any penalty)",
+    "fig_wd_gap": "E_data f − E_fake f (fixed samples)",
+    "fig_wd_loss_axis": "D's numbers",
+    "fig_wd_quality": "sliced W1 to the data (lower is better)",
+    "claim_wd_forward_is_moment_matching": ("the forward-KL fit is moment matching: N({mean:.3f}, {std:.3f}²) "
+                                            "by search, N({m:.3f}, {s:.3f}²) from the moments"),
+    "claim_wd_forward_covers_reverse_picks": ("forward KL puts {fwd:.0%} of q's mass left of 0 (the data: "
+                                              "{data:.0%}); reverse KL puts {rev:.2%} there, on one mode"),
+    "claim_wd_minimax_is_jsd": "V(D*, G) = {v:.10f} = 2·JSD − log 4 = {j:.10f}",
+    "claim_wd_theorem_2_5": ("at a fixed D*, the non-saturating gradient equals d/dθ [KL(p_g‖p_data) − "
+                             "2 JSD] at every θ0 tried (largest gap {gap:.1e})"),
+    "claim_wd_disjoint": ("beyond a gap (t ≥ 1) JSD stays at log 2 (largest deviation {dev:.1e}), KL is inf for "
+                          "every t > 0, W1 = t to within the grid spacing 0.001 (largest deviation {w:.1e})"),
+    "claim_wd_w1_checks": ("W1 on the grid matches the closed forms and the quantile integral (largest gap "
+                           "{gap:.1e})"),
+    "claim_wd_critics": ("clipping: {clip:.3f} (≪ W1 = {w1:.1f}); gradient penalty: {gp:.3f}, mean |∇f| {gp_grad:.2f} "
+                         "(soft, overshoots); spectral norm: {sn:.3f} ≤ W1, max |∇f| {sn_max:.3f} ≤ 1"),
+    "claim_wd_gp_1d_trap": ("in 1D the gradient-penalty critic stalls: estimate {est:.2f} of W1 = 2, although its "
+                            "mean |f'| is {grad:.2f}"),
+    "claim_wd_critic_tracks": ("the WGAN-GP critic's estimate follows the samples' sliced W1 (r = {gap_r:.2f}; "
+                               "its logged loss r = {loss_r:.2f}); the GAN's −L_D does not (r = {gan_r:.2f})"),
+    "claim_wd_critic_lags": ("late in the run the critic's gap falls to {low:.2f} while the samples' sliced W1 is "
+                             "still {q:.2f}: the critic is not at its optimum there"),
+    "claim_wd_gan_ahead": ("after {steps} steps the GAN's samples are closer to the ring (sliced W1 {gan:.3f}) than "
+                           "WGAN-GP's ({wgan:.3f}): a readable loss is not a faster generator"),
+    "claim_wd_ls_identity": ("2·C(G) matches Δ = ∫(p_data − p_g)²/(p_data + p_g): Mao's targets {mao:.10f} = "
+                             "{delta:.10f}; the course's targets {course:.10f} = ½ + Δ/4 = {quarter:.10f}"),
+    "claim_wd_best_responses": ("brute force over the course's loss functions finds D* = p_data/(p_data + p_g) "
+                                "for least squares (gap {ls:.1e}) and sign(p_data − p_g) for hinge (gap {hinge:.1e})"),
+    "claim_wd_hinge_tv": "hinge L_D at f* = {value:.10f} = 2 − 2·TV = {tv:.10f}",
+    "claim_wd_ls_hinge_ring": ("after {steps} steps on the ring: GAN {gan} modes, LSGAN {ls} modes, hinge {hinge} "
+                               "modes (sliced W1 {gan_q:.3f}, {ls_q:.3f}, {hinge_q:.3f})"),
+    "ex_wd_w1_ok": "sorted and matched in order: (|0 − 1| + |1 − 2| + |5 − 3|)/3 = 4/3, although the means are equal.",
+    "ex_wd_w1_hint": "sort both samples, pair the i-th smallest with the i-th smallest, average the distances.",
+    "ex_wd_jsd_ok": "log 2 ≈ 0.693: the ceiling of JSD, whatever the gap; its gradient is zero there.",
+    "ex_wd_jsd_hint": "where only one density has mass, m = p/2 there: each KL(· ‖ m) is log 2; average the two.",
+    "ex_wd_hinge_ok": "1: the hinge D only needs the sign of p_data − p_g, unlike the BCE D* = 0.75.",
+    "ex_wd_hinge_hint": "minimise 0.3·max(0, 1 − f) + 0.1·max(0, 1 + f) over f; try f = −1, 0, 1.",
 }
 
 from .messages_zh import ZH  # noqa: E402  (the Chinese table: every key of EN, the same format fields)

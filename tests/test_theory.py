@@ -143,3 +143,63 @@ def test_theory_figures_render():
     logits = np.linspace(-5, 5, 11)
     assert plot.logit_gradient_figure(logits, {"a": -logits})._repr_png_()[:4] == b"\x89PNG"
     assert plot.sweep_figure(logits, {"a": logits})._repr_png_()[:4] == b"\x89PNG"
+
+
+# --- the Wasserstein-1 distance -----------------------------------------------------------------------------------
+
+
+def _quantile_w1(p: np.ndarray, q: np.ndarray, n: int = 200_000) -> float:
+    """W1 = ∫_0^1 |F_p^{-1}(u) - F_q^{-1}(u)| du by the midpoint rule, from the inverse CDFs."""
+    u = (np.arange(n) + 0.5) / n
+    return float(np.mean(np.abs(theory.quantile(p, X, u) - theory.quantile(q, X, u))))
+
+
+@pytest.mark.parametrize(("m1", "m2", "s"), [(0.0, 1.3, 1.0), (-2.0, 0.5, 0.4), (1.0, 1.0, 2.0)])
+def test_w1_of_equal_width_gaussians_is_the_distance_of_the_means(m1, m2, s):
+    p, q = theory.gaussian(m1, s).pdf(X), theory.gaussian(m2, s).pdf(X)
+    assert theory.wasserstein_1(p, q, X) == pytest.approx(abs(m1 - m2), abs=1e-6)
+
+
+def test_w1_of_two_widths_is_the_closed_form():
+    # quantiles s1 Φ^{-1}(u) and s2 Φ^{-1}(u) differ by |s1 - s2| |Φ^{-1}(u)|, whose mean is |s1 - s2| sqrt(2/π)
+    p, q = theory.gaussian(0.0, 1.0).pdf(X), theory.gaussian(0.0, 2.5).pdf(X)
+    assert theory.wasserstein_1(p, q, X) == pytest.approx(1.5 * np.sqrt(2 / np.pi), abs=1e-5)
+
+
+def test_w1_on_the_grid_matches_the_quantile_integral_for_a_mixture():
+    p = theory.Mixture(means=(-2.0, 2.0), stds=(0.5, 0.5), weights=(0.3, 0.7)).pdf(X)
+    q = theory.gaussian(0.4, 0.8).pdf(X)
+    w = theory.wasserstein_1(p, q, X)
+    assert w == pytest.approx(_quantile_w1(p, q), abs=1e-4)
+    assert theory.wasserstein_1(q, p, X) == pytest.approx(w, abs=1e-12) and theory.wasserstein_1(p, p, X) == 0.0
+
+
+def test_w1_samples_equal_sizes_is_the_mean_sorted_distance_and_point_masses():
+    assert theory.wasserstein_1_samples([0.0], [2.5]) == pytest.approx(2.5)  # two point masses
+    assert theory.wasserstein_1_samples([0.0, 1.0, 5.0], [3.0, 1.0, 2.0]) == pytest.approx(4 / 3)  # by hand
+    assert theory.wasserstein_1_samples(np.array([1.0, 2.0]), np.array([2.0, 1.0])) == 0.0
+
+
+def test_w1_samples_unequal_sizes_equals_repeating_each_point():
+    # a sample of n points repeated m times is the same distribution: W1 must not change
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(size=7), rng.normal(1.0, 2.0, size=5)
+    assert theory.wasserstein_1_samples(a, b) == pytest.approx(
+        theory.wasserstein_1_samples(np.repeat(a, 5), np.repeat(b, 7)), abs=1e-12)
+    assert theory.wasserstein_1_samples([0.0], [1.0, 3.0]) == pytest.approx(2.0)  # half the mass to 1, half to 3
+
+
+def test_w1_samples_approach_the_grid_value():
+    import torch
+
+    mix, g = theory.Mixture(means=(-2.0, 2.0), stds=(0.5, 0.5)), theory.gaussian(0.0, 0.5)
+    gen = torch.Generator().manual_seed(0)
+    w = theory.wasserstein_1_samples(mix.sample(40_000, gen), g.sample(30_000, gen))
+    assert w == pytest.approx(theory.wasserstein_1(mix.pdf(X), g.pdf(X), X), abs=0.02)
+
+
+def test_w1_errors_are_clear():
+    with pytest.raises(ValueError):
+        theory.wasserstein_1_samples([], [1.0])
+    with pytest.raises(ValueError):
+        theory.wasserstein_1(np.zeros_like(X), theory.gaussian().pdf(X), X)

@@ -501,6 +501,9 @@ LESSON_FIGURES = {  # ge.plot.<name> -> the lesson module that draws it, importe
     "class_bars_figure": "ganedu.lessons.evaluation_figures",
     "knn_figure": "ganedu.lessons.evaluation_figures",
     "trajectory_figure": "ganedu.lessons.stabilise_figures",
+    "kl_fits_figure": "ganedu.lessons.divergences_figures",
+    "critics_figure": "ganedu.lessons.divergences_figures",
+    "tracking_figure": "ganedu.lessons.divergences_figures",
     "pictures_figure": "ganedu.lessons.stabilise_figures",
     "confusion_figure": "ganedu.lessons.latent_figures",
 }

@@ -269,6 +269,31 @@ def check_one_class_pr(answer: object) -> bool:
     return verdict(ok, msg("ex_one_class_pr_ok" if ok else "ex_one_class_pr_hint"))
 
 
+# --- 08 divergences and the Wasserstein distance ------------------------------------------------------------------
+
+
+@exercise(reference=lambda: 4.0 / 3.0, wrong=lambda: 0.0)
+def check_w1_three_points(answer: object) -> bool:
+    """08: W1 between the samples {0, 1, 5} and {1, 2, 3}: sorted, matched in order, mean |difference|
+    = (1 + 1 + 2)/3 = 4/3 (the means are equal, so "difference of means" would wrongly say 0)."""
+    ok = _near(answer, (abs(0 - 1) + abs(1 - 2) + abs(5 - 3)) / 3)
+    return verdict(ok, msg("ex_wd_w1_ok" if ok else "ex_wd_w1_hint"))
+
+
+@exercise(reference=lambda: math.log(2), wrong=lambda: math.inf)
+def check_jsd_disjoint(answer: object) -> bool:
+    """08: JSD between two densities with disjoint supports is log 2 (KL would be infinite)."""
+    ok = _near(answer, math.log(2))
+    return verdict(ok, msg("ex_wd_jsd_ok" if ok else "ex_wd_jsd_hint"))
+
+
+@exercise(reference=lambda: 1.0, wrong=lambda: 0.75)
+def check_hinge_optimum(answer: object) -> bool:
+    """08: the optimal hinge score where p_data = 0.3 and p_g = 0.1 is sign(0.3 - 0.1) = 1."""
+    ok = _near(answer, 1.0)
+    return verdict(ok, msg("ex_wd_hinge_ok" if ok else "ex_wd_hinge_hint"))
+
+
 # --- 08 stabilising training --------------------------------------------------------------------------------------
 
 

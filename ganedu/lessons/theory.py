@@ -7,6 +7,8 @@ trapezoid rule, so each identity of Goodfellow et al. (2014, Section 4) can be c
 * V(D*, G) = -log 4 + 2 JSD(p_data || p_g)                               (Theorem 1)
 * at p_g = p_data: D* = 1/2 everywhere and V = -log 4
 
+and the Wasserstein-1 distance of notebook 08 (divergences), from densities on the grid or from samples.
+
 Logs are natural, so KL and JSD are in nats and 0 <= JSD <= log 2.
 """
 
@@ -163,6 +165,57 @@ def d_loss_at(d: np.ndarray | Callable[[np.ndarray], np.ndarray], p_data: np.nda
               x: np.ndarray) -> float:
     """The discriminator's BCE loss in expectation, L_D = -V(D, G) (what ``losses.d_loss_bce`` estimates)."""
     return -value(d, p_data, p_g, x)
+
+
+# --- the Wasserstein-1 distance (notebook 08 · divergences) ------------------------------------------------------
+
+
+def cdf(p: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """F(x_i) = integral_{x_0}^{x_i} p dx by the cumulative trapezoid rule, shape of x; F(x_0) = 0."""
+    x, p = np.asarray(x, dtype=float), np.asarray(p, dtype=float)
+    integrate(p, x)  # validates the grid
+    return np.concatenate([[0.0], np.cumsum(np.diff(x) * (p[1:] + p[:-1]) / 2.0)])
+
+
+def wasserstein_1(p: np.ndarray, q: np.ndarray, x: np.ndarray) -> float:
+    """W1(p, q) = integral |F_p(x) - F_q(x)| dx for 1D densities on the grid ``x`` (the same units as x).
+
+    In one dimension the cheapest way to move p's mass onto q's keeps the order of the points, and the mass that
+    crosses a point x is |F_p(x) - F_q(x)|; integrating over x gives the total distance travelled. Densities need
+    not be normalised exactly: both CDFs are divided by their total mass first.
+    """
+    fp, fq = cdf(p, x), cdf(q, x)
+    if not (fp[-1] > 0 and fq[-1] > 0):
+        raise ValueError(msg("theory_no_mass"))
+    return integrate(np.abs(fp / fp[-1] - fq / fq[-1]), x)
+
+
+def quantile(p: np.ndarray, x: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """F^{-1}(u) for the density ``p`` on the grid ``x``: the inverse CDF, interpolated linearly (u in [0, 1])."""
+    f = cdf(p, x)
+    f = f / f[-1]
+    keep = np.concatenate([[True], np.diff(f) > 0])  # a flat CDF (no mass) has no unique inverse: keep rises only
+    return np.interp(np.asarray(u, dtype=float), f[keep], np.asarray(x, dtype=float)[keep])
+
+
+def wasserstein_1_samples(a: np.ndarray | torch.Tensor, b: np.ndarray | torch.Tensor) -> float:
+    """W1 between the empirical distributions of two 1D samples: integral_0^1 |Q_a(u) - Q_b(u)| du.
+
+    Q_a is the step quantile function of ``a`` (Q_a(u) = the ceil(u n)-th smallest of the n points). For equal
+    sizes this is the mean of |sorted a - sorted b| (the i-th smallest point moves to the i-th smallest); for
+    unequal sizes n and m the steps change at every k/n and k/m, so the integral is exact over those intervals.
+    """
+    a = np.sort(np.asarray(a, dtype=float).ravel())
+    b = np.sort(np.asarray(b, dtype=float).ravel())
+    if a.size == 0 or b.size == 0:
+        raise ValueError(msg("theory_empty_sample"))
+    if a.size == b.size:
+        return float(np.mean(np.abs(a - b)))
+    u = np.union1d(np.arange(a.size + 1) / a.size, np.arange(b.size + 1) / b.size)  # every step of either
+    mid = (u[1:] + u[:-1]) / 2.0  # Q is constant on each interval: evaluate it in the middle
+    qa = a[np.minimum((mid * a.size).astype(int), a.size - 1)]
+    qb = b[np.minimum((mid * b.size).astype(int), b.size - 1)]
+    return float(np.sum(np.diff(u) * np.abs(qa - qb)))
 
 
 # --- best responses, right and wrong ---------------------------------------------------------------------------
