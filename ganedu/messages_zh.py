@@ -706,4 +706,72 @@ ZH: dict[str, str] = {
     'app_meter_failed': '没有质量表：{error}',
     'app_applied': '已应用预设：{label}。{expect}',
     'app_restarted': '已用预设 {label} 从未训练的网络重新开始。{expect}',
+    # --- divergences and the Wasserstein distance (lessons.divergences, notebook 08) ---
+    "theory_no_mass": "有一个密度在这个网格上没有概率质量：请把网格放宽，或者把这个密度移到网格范围内",
+    "theory_empty_sample": "有一个样本是空的：计算 W1 要求两边各至少有一个点",
+    "wd_bad_direction": "未知的 KL 方向 {value!r}：请从 {choices} 中选择",
+    "wd_bad_method": "未知的方法 {value!r}（用来让评论器保持 1-Lipschitz）：请从 {choices} 中选择",
+    "fig_wd_fit": "{label} 拟合：N({mean:.2f}, {std:.2f}²)",
+    "fig_wd_kl_title": "用一个高斯分布拟合两个模式：正向 KL 全部覆盖，反向 KL 只挑一个",
+    "fig_wd_critic_title": "{method}：估计值 {estimate:.3f}，|∇f| 均值 {grad:.3f}",
+    "fig_wd_critic_real": "p（数据）",
+    "fig_wd_critic_fake": "q（平移后）",
+    "fig_wd_steps": "生成器步数",
+    "fig_wd_minus_loss": "记录下的 −L_D（含惩罚项，如果有的话）",
+    "fig_wd_gap": "E_data f − E_fake f（固定样本）",
+    "fig_wd_loss_axis": "D 给出的数值",
+    "fig_wd_quality": "与数据之间的切片 W1（越低越好）",
+    "claim_wd_forward_is_moment_matching": (
+        "正向 KL 拟合就是矩匹配：搜索得到 N({mean:.3f}, {std:.3f}²)，由矩算出 N({m:.3f}, {s:.3f}²)"
+    ),
+    "claim_wd_forward_covers_reverse_picks": (
+        "正向 KL 把 q 的 {fwd:.0%} 概率质量放在 0 的左侧（数据：{data:.0%}）；反向 KL 在那里放了 {rev:.2%}，"
+        "全在一个模式上"
+    ),
+    "claim_wd_minimax_is_jsd": "V(D*, G) = {v:.10f} = 2·JSD − log 4 = {j:.10f}",
+    "claim_wd_theorem_2_5": (
+        "固定 D* 时，在试过的每个 θ0 处，非饱和损失的梯度都等于 d/dθ [KL(p_g‖p_data) − 2 JSD]（最大差距 {gap:.1e}）"
+    ),
+    "claim_wd_disjoint": (
+        "出现空隙之后（t ≥ 1），JS 散度一直停在 log 2（最大偏差 {dev:.1e}）；对每个 t > 0，KL 散度都是 inf；"
+        "W1 在网格间距 0.001 之内等于 t（最大偏差 {w:.1e}）"
+    ),
+    "claim_wd_w1_checks": "网格上的 W1 与闭式解和分位数积分相符（最大差距 {gap:.1e}）",
+    "claim_wd_critics": (
+        "裁剪：{clip:.3f}（≪ W1 = {w1:.1f}）；梯度惩罚：{gp:.3f}，|∇f| 均值 {gp_grad:.2f}（软约束，会偏高）；谱归一化："
+        "{sn:.3f} ≤ W1，|∇f| 最大值 {sn_max:.3f} ≤ 1"
+    ),
+    "claim_wd_gp_1d_trap": (
+        "在一维中，梯度惩罚评论器停滞不前：它的估计值只有 {est:.2f}（W1 = 2），尽管它的 |f'| 均值为 {grad:.2f}"
+    ),
+    "claim_wd_critic_tracks": (
+        "WGAN-GP 评论器的估计值跟随样本的切片 W1（r = {gap_r:.2f}；它记录下的损失 r = {loss_r:.2f}）；"
+        "GAN 的 −L_D 则不然（r = {gan_r:.2f}）"
+    ),
+    "claim_wd_critic_lags": (
+        "训练后期，评论器的差值降到 {low:.2f}，而样本的切片 W1 仍为 {q:.2f}：此时评论器并不处于它的最优点"
+    ),
+    "claim_wd_gan_ahead": (
+        "{steps} 步之后，GAN 的样本离圆环更近（切片 W1 {gan:.3f}），WGAN-GP 的则是 {wgan:.3f}：损失可读，"
+        "并不意味着生成器更快"
+    ),
+    "claim_wd_ls_identity": (
+        "2·C(G) 与 Δ = ∫(p_data − p_g)²/(p_data + p_g) 相符：Mao 的目标值 {mao:.10f} = {delta:.10f}；"
+        "课程的目标值 {course:.10f} = ½ + Δ/4 = {quarter:.10f}"
+    ),
+    "claim_wd_best_responses": (
+        "在课程自己的损失函数上暴力搜索，得到最小二乘的 D* = p_data/(p_data + p_g)（差距 {ls:.1e}），"
+        "以及 hinge 的 sign(p_data − p_g)（差距 {hinge:.1e}）"
+    ),
+    "claim_wd_hinge_tv": "f* 处的 hinge L_D = {value:.10f} = 2 − 2·TV = {tv:.10f}",
+    "claim_wd_ls_hinge_ring": (
+        "在圆环上训练 {steps} 步之后：GAN {gan} 个模式，LSGAN {ls} 个模式，"
+        "hinge {hinge} 个模式（切片 W1 分别为 {gan_q:.3f}、{ls_q:.3f}、{hinge_q:.3f}）"
+    ),
+    "ex_wd_w1_ok": "排序后按顺序配对：(|0 − 1| + |1 − 2| + |5 − 3|)/3 = 4/3，尽管两者的均值相等。",
+    "ex_wd_w1_hint": "把两个样本都排好序，第 i 小的与第 i 小的配成一对，再对这些距离取平均。",
+    "ex_wd_jsd_ok": "log 2 ≈ 0.693：这是 JS 散度的上限，无论空隙多大都是如此；在那里它的梯度为零。",
+    "ex_wd_jsd_hint": "在只有一个密度有概率质量的地方，m = p/2：每个 KL(· ‖ m) 都是 log 2；再把两者平均。",
+    "ex_wd_hinge_ok": "1：hinge 的 D 只需要 p_data − p_g 的符号，而 BCE 的 D* 是 0.75。",
+    "ex_wd_hinge_hint": "对 f 最小化 0.3·max(0, 1 − f) + 0.1·max(0, 1 + f)；试试 f = −1, 0, 1。",
 }
