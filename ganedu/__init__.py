@@ -19,6 +19,7 @@ _SUBMODULES = {
     # lessons: the props of one or a few notebooks
     "theory": "lessons.theory", "dirac": "lessons.dirac", "toy": "lessons.toy", "stabilise": "lessons.stabilise",
     "speed": "lessons.speed", "exercises": "lessons.exercises", "check": "lessons.check",
+    "own_loop": "lessons.own_loop", "dcgan_rules": "lessons.dcgan_rules",
     # interface: what a learner touches (dashboards, figures, the setup banner, the command line)
     "plot": "interface.plot", "widgets": "interface.widgets", "env": "interface.env", "cli": "interface.cli",
 }

@@ -757,6 +757,20 @@ EN: dict[str, str] = {
                     "batches and noise): losses within {loss_gap:.1e}, weights within {weight_gap:.1e}."),
     "own_loop_table_header": "step   L_D yours  L_D trainer   L_G yours  L_G trainer",
     "own_loop_table_row": "{step:4d}  {d_yours:10.6f}  {d_trainer:11.6f}  {g_yours:10.6f}  {g_trainer:11.6f}",
+    # --- DCGAN design rules (lessons/dcgan_rules.py, dcgan_rules_figures.py) ---
+    "dcgan_layer_row": "{name:10s} {kind:16s} {detail:6s} -> {shape}",
+    "fig_upsampler_k3": "transposed conv, kernel 3, stride 2\ninterior max - min = {spread:g}",
+    "fig_upsampler_k4": "transposed conv, kernel 4, stride 2\ninterior max - min = {spread:g}",
+    "fig_upsampler_resize": "nearest upsample x2, then 3x3 conv\ninterior max - min = {spread:g}",
+    "claim_06_init_std": ("every conv, transposed-conv and linear weight of both nets has a spread close to 0.02 "
+                          "(std {low:.4f} to {high:.4f}, {count} layers)"),
+    "claim_06_batchnorm_placement": ("D's input block is {d_first} and G's output block is {g_last}: no BatchNorm "
+                                     "in either, while the nets hold {count} BatchNorm layers elsewhere"),
+    "claim_06_checkerboard": ("kernel 3 leaves the interior uneven (values {values}, max - min {k3:g}); kernel 4 "
+                              "and resize-convolution leave it even (max - min {k4:g} and {resize:g})"),
+    "claim_06_g_kernels_divisible": ("every transposed convolution of G has a kernel divisible by its stride "
+                                     "({kernels})"),
+    "claim_06_no_pooling": ("no pooling layer in either net: D's stride-2 convolutions halve the image, {shapes}"),
 }
 
 TABLES: dict[str, dict[str, str]] = {"en": EN}
