@@ -25,13 +25,14 @@ def test_overlap_is_the_outer_product_of_the_1d_counts(kernel, stride):
 
 
 def test_kernel_3_stride_2_alternates_and_kernel_4_is_even():
-    k3 = dcgan_rules.interior(dcgan_rules.overlap(3), 2)
-    # interior rows/columns alternate 2, 1, 2, ... in 1D, so 4 / 2 / 1 in 2D: 4 where both indices are even
-    even = torch.arange(k3.shape[0]) % 2 == 0
-    want = torch.outer(torch.where(even, 2.0, 1.0), torch.where(even, 2.0, 1.0))
+    k3 = dcgan_rules.interior(dcgan_rules.overlap(3), 1)
+    # output pixel i (i = 1 .. 2n - 1) is covered twice when i is even, once when odd: 1, 2, 1, ... from i = 1, so
+    # 1 / 2 / 4 in 2D, with 4 where both indices are even
+    odd = torch.arange(1, k3.shape[0] + 1) % 2 == 1
+    want = torch.outer(torch.where(odd, 1.0, 2.0), torch.where(odd, 1.0, 2.0))
     torch.testing.assert_close(k3, want)
     assert set(k3.unique().tolist()) == {1.0, 2.0, 4.0}
-    k4 = dcgan_rules.interior(dcgan_rules.overlap(4), 3)
+    k4 = dcgan_rules.interior(dcgan_rules.overlap(4), 2)
     assert k4.numel() > 0 and bool((k4 == 4).all())  # every pixel is covered twice along each axis
 
 
@@ -50,6 +51,7 @@ def test_unevenness_hand_computed():
 def test_demos_measure_kernel_3_uneven_and_the_others_even():
     d = dcgan_rules.demos()
     assert dcgan_rules.unevenness(d["k3"][1])[0] == 3.0
+    assert [inner.shape for _, inner in d.values()] == [(11, 11), (10, 10), (10, 10)]
     assert dcgan_rules.unevenness(d["k4"][1]) == (0.0, 0.0)
     assert dcgan_rules.unevenness(d["resize"][1]) == (0.0, 0.0)
 

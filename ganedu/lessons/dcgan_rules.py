@@ -123,7 +123,8 @@ def unevenness(image: Tensor) -> tuple[float, float]:
 def demos(side: int = SIDE) -> dict[str, tuple[Tensor, Tensor]]:
     """The three upsamplers of the demo on the constant input: name -> (full output, interior)."""
     k3, k4, resize = overlap(3, side=side), overlap(4, side=side), resize_conv(side=side)
-    return {"k3": (k3, interior(k3, 2)), "k4": (k4, interior(k4, 3)), "resize": (resize, interior(resize, 1))}
+    # the border: kernel - stride pixels of a transposed conv, 1 pixel (the zero padding) of the 3x3 conv
+    return {"k3": (k3, interior(k3, 1)), "k4": (k4, interior(k4, 2)), "resize": (resize, interior(resize, 1))}
 
 
 def divisible_kernels(net: nn.Module) -> list[tuple[str, int, int]]:

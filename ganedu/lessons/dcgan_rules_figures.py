@@ -15,13 +15,13 @@ __internal__ = True  # part of the DCGAN-rules lesson, reached through ge.plot
 def checkerboard_figure(demos: dict[str, tuple[Tensor, Tensor]], title: str = "") -> ShownFigure:
     """One panel per upsampler of ``dcgan_rules.demos()``: its output on a constant input, each pixel's value
     written on it, the interior framed, and the interior's max - min in the panel title."""
-    fig = ShownFigure(figsize=(3.2 * len(demos), 3.6))
+    fig = ShownFigure(figsize=(3.6 * len(demos), 3.9))
     for i, (name, (full, inner)) in enumerate(demos.items()):
         ax = fig.add_subplot(1, len(demos), i + 1)
         ax.imshow(full.numpy(), cmap="gray", vmin=0, vmax=float(full.max()))
         for j, x in enumerate(full.flatten().tolist()):
             value = format(x, "g")  # a number, no words: 1, 2, 4
-            ax.annotate(value, divmod(j, full.shape[1])[::-1], ha="center", va="center", fontsize=5,
+            ax.annotate(value, divmod(j, full.shape[1])[::-1], ha="center", va="center", fontsize=6,
                         color="black" if x > 0.6 * float(full.max()) else "white")
         m = (full.shape[0] - inner.shape[0]) // 2  # the border left out of the interior
         ax.add_patch(Rectangle((m - 0.5, m - 0.5), inner.shape[1], inner.shape[0], fill=False, color="tab:red"))
