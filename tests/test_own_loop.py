@@ -3,6 +3,8 @@ correct ways pass; every typical mistake gets its own hint; the unfilled skeleto
 
 from __future__ import annotations
 
+import warnings
+
 import pytest
 import torch
 import torch.nn.functional as F
@@ -76,6 +78,20 @@ def g_library_loss(G, D, opt_g, opt_d, real, z):
 
 def test_other_correct_ways_pass(capsys):
     ok, out = _run(d_bce_no_grad, g_library_loss, capsys)
+    assert ok is True, out
+
+
+def test_returning_the_loss_tensor_itself_passes_without_a_warning(capsys):
+    def g_step(G, D, opt_g, opt_d, real, z):
+        opt_g.zero_grad()
+        loss = L_G(G, D, real, z)
+        loss.backward()
+        opt_g.step()
+        return loss  # a tensor that still requires grad: float() of it alone would warn
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ok, out = _run(D_REF, g_step, capsys)
     assert ok is True, out
 
 

@@ -126,7 +126,7 @@ def _call(fn: StepFn, name: str, trainer: Trainer, real: Tensor, z: Tensor) -> f
     except Exception as err:  # a learner's function may raise anything: a hint, not a crash
         raise _Verdict(msg("own_loop_raised", name=name, kind=type(err).__name__, error=err)) from None
     try:
-        return float(out)
+        return float(out.detach() if isinstance(out, Tensor) else out)  # detach: no warning for a loss with grad
     except Exception:  # None, a tuple, a tensor of many numbers
         raise _Verdict(msg("own_loop_not_a_number", name=name, kind=type(out).__name__)) from None
 
