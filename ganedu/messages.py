@@ -753,8 +753,8 @@ EN: dict[str, str] = {
     "own_loop_drift": ("each update is right on its own, but over {steps} steps the losses part from the trainer's "
                        "at step {step}: does your code keep something between calls, or use a network or optimiser "
                        "of the notebook instead of the ones passed in?"),
-    "own_loop_ok": ("your loop and ge.Trainer's eager path agree over {steps} steps (same networks, optimisers, "
-                    "batches and noise): losses within {loss_gap:.1e}, weights within {weight_gap:.1e}."),
+    "own_loop_ok": ("d_step and g_step agree with ge.Trainer's eager path over {steps} steps (same networks, "
+                    "optimisers, batches and noise): losses within {loss_gap:.1e}, weights within {weight_gap:.1e}."),
     "own_loop_table_header": "step   L_D yours  L_D trainer   L_G yours  L_G trainer",
     "own_loop_table_row": "{step:4d}  {d_yours:10.6f}  {d_trainer:11.6f}  {g_yours:10.6f}  {g_trainer:11.6f}",
     # --- DCGAN design rules (lessons/dcgan_rules.py, dcgan_rules_figures.py) ---
