@@ -21,6 +21,7 @@ _SUBMODULES = {
     "stabilise": "lessons.stabilise",
     "speed": "lessons.speed", "exercises": "lessons.exercises", "check": "lessons.check",
     "classroom": "lessons.classroom",
+    "own_loop": "lessons.own_loop", "dcgan_rules": "lessons.dcgan_rules",
     # interface: what a learner touches (dashboards, figures, the setup banner, the command line)
     "plot": "interface.plot", "widgets": "interface.widgets", "env": "interface.env", "cli": "interface.cli",
     "app": "interface.app",

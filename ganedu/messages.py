@@ -809,6 +809,75 @@ EN: dict[str, str] = {
     "ex_wd_jsd_hint": "where only one density has mass, m = p/2 there: each KL(· ‖ m) is log 2; average the two.",
     "ex_wd_hinge_ok": "1: the hinge D only needs the sign of p_data − p_g, unlike the BCE D* = 0.75.",
     "ex_wd_hinge_hint": "minimise 0.3·max(0, 1 − f) + 0.1·max(0, 1 + f) over f; try f = −1, 0, 1.",
+    # --- write Algorithm 1 yourself (lessons/own_loop.py) ---
+    "own_loop_missing": "{name} is None: run the cell that defines it, then this one.",
+    "own_loop_not_yet": ("{name} still raises NotImplementedError: write its update in place of that line (the "
+                         "comments above it say what goes in), then run the cell again."),
+    "own_loop_raised": "{name} raised {kind}: {error}. Run it on its own to find the line.",
+    "own_loop_not_a_number": "{name} should return its loss as a number (loss.item()); it returned a {kind}.",
+    "own_loop_d_wrong_optimiser": ("d_step changed G and left D as it was: it stepped the wrong optimiser. In D's "
+                                   "update only opt_d steps."),
+    "own_loop_d_moves_g": ("d_step changed G's weights as well as D's: G must stand still while D learns, so only "
+                           "opt_d steps in d_step."),
+    "own_loop_d_unchanged": ("d_step left D's weights as they were: after loss.backward(), call opt_d.step(), on the "
+                             "D and opt_d passed in (not on variables of the notebook)."),
+    "own_loop_d_detach": ("G received a gradient in d_step: D's loss reached back into G's weights through the fake "
+                          "samples. Cut G's output off its graph (detach it, or make it under torch.no_grad()): D's "
+                          "update needs G's samples, not G's gradients."),
+    "own_loop_d_sign": ("L_D has the wrong sign: the optimiser lowers the loss it is given, so this D would get "
+                        "worse at telling real from fake. L_D = -mean log D(real) - mean log(1 - D(fake))."),
+    "own_loop_d_swapped": ("the real and fake terms of L_D are swapped: this D learns to call real points fake. "
+                           "Real samples should push D(x) up, fakes push D(G(z)) down."),
+    "own_loop_d_g_loss": ("d_step lowers the generator's loss: D would learn to help G. D's own loss has a term "
+                          "for the real batch and one for the fakes."),
+    "own_loop_d_loss": ("d_step returned L_D = {got:.4f}, the trainer's L_D from the same state is {want:.4f}: "
+                        "compare your loss with the formula in the comments."),
+    "own_loop_d_zero_grad": ("d_step's loss is right but D's update is not: the gradients left from the previous "
+                             "update were added to the new ones. Clear them (opt_d.zero_grad()) before "
+                             "loss.backward()."),
+    "own_loop_d_update": ("d_step's loss is right but D's update is not: clear D's old gradients before "
+                          "loss.backward(), backpropagate the loss you return, and step opt_d once."),
+    "own_loop_g_wrong_optimiser": ("g_step changed D and left G as it was: it stepped the wrong optimiser. In G's "
+                                   "update only opt_g steps."),
+    "own_loop_g_moves_d": ("g_step changed D's weights: D was stepped on the generator's loss, which teaches D to "
+                           "be fooled. L_G's backward fills D's gradients too; only opt_g may step in g_step."),
+    "own_loop_g_real": ("g_step's result depends on the real batch: G learns only through D's verdict on G(z), so "
+                        "its loss needs the noise and not the real samples."),
+    "own_loop_g_unchanged": ("g_step left G's weights as they were: after loss.backward(), call opt_g.step(), on "
+                             "the G and opt_g passed in (not on variables of the notebook)."),
+    "own_loop_g_minimax": ("g_step lowers log(1 - D(G(z))), the minimax loss: its gradient vanishes when D rejects "
+                           "the fakes (notebook 02). The course and the trainer use the non-saturating loss, "
+                           "-log D(G(z))."),
+    "own_loop_g_sign": ("L_G has the wrong sign: the optimiser lowers the loss it is given, so this G would make "
+                        "its samples easier to reject. L_G = -mean log D(G(z))."),
+    "own_loop_g_loss": ("g_step returned L_G = {got:.4f}, the trainer's L_G from the same state is {want:.4f}: "
+                        "compare your loss with the formula in the comments."),
+    "own_loop_g_zero_grad": ("g_step's loss is right but G's update is not: the gradients left from the previous "
+                             "update were added to the new ones. Clear them (opt_g.zero_grad()) before "
+                             "loss.backward()."),
+    "own_loop_g_update": ("g_step's loss is right but G's update is not: clear G's old gradients before "
+                          "loss.backward(), backpropagate the loss you return, and step opt_g once."),
+    "own_loop_drift": ("each update is right on its own, but over {steps} steps the losses part from the trainer's "
+                       "at step {step}: does your code keep something between calls, or use a network or optimiser "
+                       "of the notebook instead of the ones passed in?"),
+    "own_loop_ok": ("d_step and g_step agree with ge.Trainer's eager path over {steps} steps (same networks, "
+                    "optimisers, batches and noise): losses within {loss_gap:.1e}, weights within {weight_gap:.1e}."),
+    "own_loop_table_header": "step   L_D yours  L_D trainer   L_G yours  L_G trainer",
+    "own_loop_table_row": "{step:4d}  {d_yours:10.6f}  {d_trainer:11.6f}  {g_yours:10.6f}  {g_trainer:11.6f}",
+    # --- DCGAN design rules (lessons/dcgan_rules.py, dcgan_rules_figures.py) ---
+    "dcgan_layer_row": "{name:10s} {kind:16s} {detail:6s} -> {shape}",
+    "fig_upsampler_k3": "transposed conv, kernel 3, stride 2\ninterior max - min = {spread:g}",
+    "fig_upsampler_k4": "transposed conv, kernel 4, stride 2\ninterior max - min = {spread:g}",
+    "fig_upsampler_resize": "nearest upsample x2, then 3x3 conv\ninterior max - min = {spread:g}",
+    "claim_06_init_std": ("every conv, transposed-conv and linear weight of both nets has a spread close to 0.02 "
+                          "(std {low:.4f} to {high:.4f}, {count} layers)"),
+    "claim_06_batchnorm_placement": ("D's input block is {d_first} and G's output block is {g_last}: no BatchNorm "
+                                     "in either, while the nets hold {count} BatchNorm layers elsewhere"),
+    "claim_06_checkerboard": ("kernel 3 leaves the interior uneven (values {values}, max - min {k3:g}); kernel 4 "
+                              "and resize-convolution leave it even (max - min {k4:g} and {resize:g})"),
+    "claim_06_g_kernels_divisible": ("every transposed convolution of G has a kernel divisible by its stride "
+                                     "({kernels})"),
+    "claim_06_no_pooling": ("no pooling layer in either net: D's stride-2 convolutions halve the image, {shapes}"),
 }
 
 from .messages_zh import ZH  # noqa: E402  (the Chinese table: every key of EN, the same format fields)

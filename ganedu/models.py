@@ -16,6 +16,7 @@ from torch import Tensor, nn
 from .messages import msg
 
 LEAK = 0.2  # LeakyReLU slope used by DCGAN (Radford et al. 2016) and most MNIST GANs since
+INIT_STD = 0.02  # DCGAN draws every weight from N(0, 0.02) (Radford et al. 2016, Section 4)
 
 
 # --- the MLP and DCGAN pairs (notebooks 05-06) --------------------------------------------------------------------
@@ -89,10 +90,29 @@ class MLPDiscriminator(_Spec):
         return self.net(x)
 
 
+def dcgan_init(net: nn.Module) -> nn.Module:
+    """DCGAN's initialisation (Radford et al. 2016, Section 4), in place: every convolution, transposed convolution
+    and linear weight ~ N(0, INIT_STD = 0.02), their biases 0; BatchNorm scales ~ N(1, 0.02), shifts 0 (the
+    reading of the PyTorch DCGAN tutorial). PyTorch's own default (Kaiming-uniform, scaled by the fan-in) would
+    give each layer a different spread; DCGAN fixes one small spread for all. Returns ``net``."""
+    with torch.no_grad():
+        for m in net.modules():
+            if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)):
+                m.weight.normal_(0.0, INIT_STD)
+                if m.bias is not None:
+                    m.bias.zero_()
+            elif isinstance(m, nn.modules.batchnorm._BatchNorm) and m.affine:
+                m.weight.normal_(1.0, INIT_STD)
+                m.bias.zero_()
+    return net
+
+
 class DCGANGenerator(_Spec):
     """z (B, latent_dim) -> image (B, 1, 28, 28): Linear to (2w, 7, 7), two stride-2 transposed convs (7->14->28).
 
-    A small DCGAN (Radford et al. 2016) sized for 28x28 MNIST: BatchNorm + ReLU inside, tanh out.
+    A small DCGAN (Radford et al. 2016) sized for 28x28 MNIST: BatchNorm + ReLU inside, tanh out, no BatchNorm on
+    the output layer; kernel 4 with stride 2, so every output pixel gets the same number of kernel taps (no
+    checkerboard from uneven overlap, Odena et al. 2016); weights from :func:`dcgan_init`.
     """
 
     kind = "dcgan"
@@ -118,13 +138,17 @@ class DCGANGenerator(_Spec):
             nn.Tanh(),
         )
         self._w2 = w2
+        dcgan_init(self)
 
     def forward(self, z: Tensor) -> Tensor:
         return self.up(self.project(z).view(z.shape[0], self._w2, 7, 7))
 
 
 class DCGANDiscriminator(_Spec):
-    """image (B, 1, 28, 28) -> logit (B, 1): two stride-2 convs (28->14->7), LeakyReLU(0.2), a linear head."""
+    """image (B, 1, 28, 28) -> logit (B, 1): two stride-2 convs (28->14->7), LeakyReLU(0.2), a linear head.
+
+    Strided convolutions downsample (no pooling), no BatchNorm on the input layer, weights from :func:`dcgan_init`.
+    """
 
     kind = "dcgan"
 
@@ -140,6 +164,7 @@ class DCGANDiscriminator(_Spec):
             nn.Flatten(),
             nn.Linear(2 * width * 7 * 7, 1),
         )
+        dcgan_init(self)
 
     def forward(self, x: Tensor) -> Tensor:
         return self.net(x)

@@ -301,3 +301,22 @@ def test_sample_gives_a_conditional_generator_the_classes_in_turn():
     fives = torch.full((3,), 5)
     z3 = torch.randn(3, 4, generator=torch.Generator().manual_seed(1))
     torch.testing.assert_close(models.sample(G, 3, seed=1, labels=fives), G(z3, fives))
+
+
+def test_dcgan_nets_use_the_dcgan_initialisation():
+    # Radford et al. (2016): every weight ~ N(0, 0.02). PyTorch's default would give D's first conv (fan-in 16) a
+    # spread of 1/sqrt(16)/sqrt(3) = 0.144 and D's head (fan-in 6272) 0.0073, both far from 0.02.
+    with config.seeded(0):
+        G, D = models.build("dcgan")
+    weighted = [m for net in (G, D) for m in net.modules() if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear))]
+    assert len(weighted) == 6
+    for m in weighted:
+        assert abs(float(m.weight.detach().std()) - models.INIT_STD) < 0.1 * models.INIT_STD
+        assert abs(float(m.weight.detach().mean())) < 0.01
+        assert m.bias is None or bool((m.bias == 0).all())
+    for m in (m for net in (G, D) for m in net.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)):
+        scale = m.weight.detach()
+        assert abs(float(scale.mean()) - 1.0) < 0.01 and abs(float(scale.std()) - models.INIT_STD) < 0.01
+        assert bool((m.bias == 0).all())
+    default = nn.Conv2d(1, 64, kernel_size=4)  # the oracle above: the default init is not DCGAN's
+    assert float(default.weight.detach().std()) > 5 * models.INIT_STD

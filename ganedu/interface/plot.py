@@ -506,6 +506,7 @@ LESSON_FIGURES = {  # ge.plot.<name> -> the lesson module that draws it, importe
     "tracking_figure": "ganedu.lessons.divergences_figures",
     "pictures_figure": "ganedu.lessons.stabilise_figures",
     "confusion_figure": "ganedu.lessons.latent_figures",
+    "checkerboard_figure": "ganedu.lessons.dcgan_rules_figures",
 }
 
 
