@@ -774,4 +774,108 @@ ZH: dict[str, str] = {
     "ex_wd_jsd_hint": "在只有一个密度有概率质量的地方，m = p/2：每个 KL(· ‖ m) 都是 log 2；再把两者平均。",
     "ex_wd_hinge_ok": "1：hinge 的 D 只需要 p_data − p_g 的符号，而 BCE 的 D* 是 0.75。",
     "ex_wd_hinge_hint": "对 f 最小化 0.3·max(0, 1 − f) + 0.1·max(0, 1 + f)；试试 f = −1, 0, 1。",
+    # --- your own training loop and DCGAN's rules (lessons.own_loop, lessons.dcgan_rules, notebooks 05-06) ---
+    "own_loop_missing": "{name} 还是 None：先运行定义它的那个单元格，再运行这一个。",
+    "own_loop_not_yet": (
+        "{name} 仍然抛出 NotImplementedError：把那一行换成它的更新代码（上方的注释说明了要写些什么），"
+        "然后重新运行这个单元格。"
+    ),
+    "own_loop_raised": "{name} 抛出了 {kind}：{error}。单独运行它，找出出错的那一行。",
+    "own_loop_not_a_number": "{name} 应当以数值形式返回它的损失（loss.item()）；它返回的却是一个 {kind}。",
+    "own_loop_d_wrong_optimiser": (
+        "d_step 改变了 G，D 却原封未动：它让错误的优化器走了一步。在 D 的更新中，只有 opt_d 可以 step。"
+    ),
+    "own_loop_d_moves_g": (
+        "d_step 不仅改变了 D 的权重，也改变了 G 的权重：D 学习时 G 必须保持不动，所以在 d_step 中只有 opt_d 可以 step。"
+    ),
+    "own_loop_d_unchanged": (
+        "d_step 没有改变 D 的权重：在 loss.backward() 之后调用 opt_d.step()，而且要用传进来的 D 和 opt_d"
+        "（不要用笔记本里的变量）。"
+    ),
+    "own_loop_d_detach": (
+        "在 d_step 中 G 收到了梯度：D 的损失经由生成样本一路传回了 G 的权重。把 G 的输出从计算图上切断"
+        "（detach，或者在 torch.no_grad() 下生成）：D 的更新需要的是 G 的样本，而不是 G 的梯度。"
+    ),
+    "own_loop_d_sign": (
+        "L_D 的符号反了：优化器会降低交给它的损失，所以这样的 D 会越来越分不清真假。"
+        "L_D = -mean log D(real) - mean log(1 - D(fake))。"
+    ),
+    "own_loop_d_swapped": (
+        "L_D 的真实项和生成项对调了：这样的 D 学会的是把真实样本判为假。真实样本应当把 D(x) 推高，"
+        "生成样本应当把 D(G(z)) 压低。"
+    ),
+    "own_loop_d_g_loss": (
+        "d_step 降低的是生成器的损失：这样 D 会学着去帮 G。D 自己的损失有两项，一项针对真实批量，一项针对生成样本。"
+    ),
+    "own_loop_d_loss": (
+        "d_step 返回的 L_D = {got:.4f}，而训练器从同一状态算出的 L_D 是 {want:.4f}：把你的损失与注释中的公式对照一下。"
+    ),
+    "own_loop_d_zero_grad": (
+        "d_step 的损失是对的，但 D 的更新不对：上一次更新留下的梯度累加到了新梯度上。"
+        "在 loss.backward() 之前先把它们清零（opt_d.zero_grad()）。"
+    ),
+    "own_loop_d_update": (
+        "d_step 的损失是对的，但 D 的更新不对：在 loss.backward() 之前清零 D 的旧梯度，对你返回的那个损失做反向传播，"
+        "并让 opt_d 恰好走一步。"
+    ),
+    "own_loop_g_wrong_optimiser": (
+        "g_step 改变了 D，G 却原封未动：它让错误的优化器走了一步。在 G 的更新中，只有 opt_g 可以 step。"
+    ),
+    "own_loop_g_moves_d": (
+        "g_step 改变了 D 的权重：D 按生成器的损失走了一步，这等于教 D 去上当。L_G 的 backward 也会填充 D 的梯度；"
+        "在 g_step 中只有 opt_g 可以 step。"
+    ),
+    "own_loop_g_real": (
+        "g_step 的结果依赖于真实批量：G 只能通过 D 对 G(z) 的判断来学习，所以它的损失只需要噪声，不需要真实样本。"
+    ),
+    "own_loop_g_unchanged": (
+        "g_step 没有改变 G 的权重：在 loss.backward() 之后调用 opt_g.step()，而且要用传进来的 G 和 opt_g"
+        "（不要用笔记本里的变量）。"
+    ),
+    "own_loop_g_minimax": (
+        "g_step 降低的是 log(1 - D(G(z)))，即极小极大损失：当 D 轻易识破生成样本时，它的梯度会消失（见 02 号笔记本）。"
+        "本课程和训练器使用的是非饱和损失 -log D(G(z))。"
+    ),
+    "own_loop_g_sign": (
+        "L_G 的符号反了：优化器会降低交给它的损失，所以这样的 G 会让自己的样本更容易被识破。"
+        "L_G = -mean log D(G(z))。"
+    ),
+    "own_loop_g_loss": (
+        "g_step 返回的 L_G = {got:.4f}，而训练器从同一状态算出的 L_G 是 {want:.4f}：把你的损失与注释中的公式对照一下。"
+    ),
+    "own_loop_g_zero_grad": (
+        "g_step 的损失是对的，但 G 的更新不对：上一次更新留下的梯度累加到了新梯度上。"
+        "在 loss.backward() 之前先把它们清零（opt_g.zero_grad()）。"
+    ),
+    "own_loop_g_update": (
+        "g_step 的损失是对的，但 G 的更新不对：在 loss.backward() 之前清零 G 的旧梯度，对你返回的那个损失做反向传播，"
+        "并让 opt_g 恰好走一步。"
+    ),
+    "own_loop_drift": (
+        "每个更新单独看都是对的，但在 {steps} 步中，从第 {step} 步起损失与训练器的不再一致：你的代码是否在两次调用之间"
+        "保留了什么东西，或者用了笔记本里的网络或优化器，而不是传进来的那些？"
+    ),
+    "own_loop_ok": (
+        "在 {steps} 步中，d_step 和 g_step 与 ge.Trainer 的 eager 路径一致（同样的网络、优化器、批量和噪声）："
+        "损失相差不超过 {loss_gap:.1e}，权重相差不超过 {weight_gap:.1e}。"
+    ),
+    "own_loop_table_header": "  步    你的 L_D   训练器 L_D    你的 L_G   训练器 L_G",
+    "own_loop_table_row": "{step:4d}  {d_yours:10.6f}  {d_trainer:11.6f}  {g_yours:10.6f}  {g_trainer:11.6f}",
+    "dcgan_layer_row": "{name:10s} {kind:16s} {detail:6s} -> {shape}",
+    "fig_upsampler_k3": "转置卷积，卷积核 3，步幅 2\n内部 max - min = {spread:g}",
+    "fig_upsampler_k4": "转置卷积，卷积核 4，步幅 2\n内部 max - min = {spread:g}",
+    "fig_upsampler_resize": "最近邻上采样 x2，再接 3x3 卷积\n内部 max - min = {spread:g}",
+    "claim_06_init_std": (
+        "两个网络中每个卷积、转置卷积和全连接层的权重，标准差都接近 0.02（{low:.4f} 到 {high:.4f}，共 {count} 层）"
+    ),
+    "claim_06_batchnorm_placement": (
+        "D 的输入块是 {d_first}，G 的输出块是 {g_last}：两处都没有批归一化，"
+        "而两个网络的其他位置共有 {count} 个批归一化层"
+    ),
+    "claim_06_checkerboard": (
+        "卷积核为 3 时内部不均匀（取值 {values}，max - min = {k3:g}）；卷积核为 4 和 resize-convolution 时内部均匀"
+        "（max - min 分别为 {k4:g} 和 {resize:g}）"
+    ),
+    "claim_06_g_kernels_divisible": "G 的每个转置卷积，其卷积核大小都能被步幅整除（{kernels}）",
+    "claim_06_no_pooling": "两个网络都没有池化层：D 用步幅为 2 的卷积把图像逐次减半，{shapes}",
 }
