@@ -18,7 +18,7 @@ _SUBMODULES = {
     "metrics": "metrics", "models": "models", "train": "train",
     # lessons: the props of one or a few notebooks
     "theory": "lessons.theory", "dirac": "lessons.dirac", "toy": "lessons.toy", "stabilise": "lessons.stabilise",
-    "speed": "lessons.speed", "exercises": "lessons.exercises", "check": "lessons.check",
+    "speed": "lessons.speed", "latent": "lessons.latent", "exercises": "lessons.exercises", "check": "lessons.check",
     # interface: what a learner touches (dashboards, figures, the setup banner, the command line)
     "plot": "interface.plot", "widgets": "interface.widgets", "env": "interface.env", "cli": "interface.cli",
 }

@@ -702,6 +702,8 @@ EN: dict[str, str] = {
     "rec_animation": "(an animation of {frames} frames: it plays in Jupyter; recorder.figure() shows them as a strip)",
     # --- exercise 06: an answer not yet written ---
     "ex_loader_none": "write steps_per_second as a function of (loader_ms, gpu_ms) that returns steps per second.",
+    # --- KID, class means, truncation (metrics, models, lessons.latent; notebooks 07 and 09) ---
+    "model_bad_truncation": "the truncation threshold must be a number > 0 (or None for no truncation), got {value!r}",
 }
 
 TABLES: dict[str, dict[str, str]] = {"en": EN}
