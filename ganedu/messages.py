@@ -704,6 +704,10 @@ EN: dict[str, str] = {
     "ex_loader_none": "write steps_per_second as a function of (loader_ms, gpu_ms) that returns steps per second.",
     # --- KID, class means, truncation (metrics, models, lessons.latent; notebooks 07 and 09) ---
     "model_bad_truncation": "the truncation threshold must be a number > 0 (or None for no truncation), got {value!r}",
+    "fig_precision": "precision",
+    "fig_recall": "recall",
+    "fig_no_truncation": "none",
+    "fig_truncation_threshold": "truncation threshold τ (|z_i| ≤ τ)",
 }
 
 TABLES: dict[str, dict[str, str]] = {"en": EN}

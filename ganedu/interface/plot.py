@@ -405,6 +405,7 @@ LESSON_FIGURES = {  # ge.plot.<name> -> the lesson module that draws it, importe
     "trajectory_figure": "ganedu.lessons.stabilise_figures",
     "pictures_figure": "ganedu.lessons.stabilise_figures",
     "confusion_figure": "ganedu.lessons.latent_figures",
+    "truncation_figure": "ganedu.lessons.latent_figures",
 }
 
 
