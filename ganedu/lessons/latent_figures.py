@@ -40,7 +40,8 @@ def truncation_figure(rows: list[dict], title: str = "") -> ShownFigure:
     x = np.arange(len(rows))
     for key, label, colour in (("precision", "fig_precision", REAL.value), ("recall", "fig_recall", FAKE.value)):
         ax.plot(x, [r[key] for r in rows], "o-", color=colour, label=msg(label))
-    ax.set_xticks(x, [msg("fig_no_truncation") if r["threshold"] is None else f"{r['threshold']:g}" for r in rows])
+    ticks = [msg("fig_no_truncation") if r["threshold"] is None else format(r["threshold"], "g") for r in rows]
+    ax.set_xticks(x, ticks)  # the thresholds as numbers, "none" for no truncation
     ax.set_xlabel(msg("fig_truncation_threshold"))
     ax.set_ylim(-0.02, 1.02)
     ax.legend(frameon=False, fontsize=8)
