@@ -721,8 +721,8 @@ EN: dict[str, str] = {
         "{r_free:.3f} to {r_tight:.3f}"
     ),
     "claim_09_truncation_precision": (
-        "precision {p_free:.3f} without truncation, {p_tight:.3f} at τ = 0.25: it rises wherever most untruncated "
-        "samples are realistic (precision at least 0.5)"
+        "precision {p_free:.3f} without truncation, {p_tight:.3f} at τ = 0.25: it rises (checked where most "
+        "untruncated samples are realistic, precision at least 0.5)"
     ),
     "claim_07_kid_formula": "ge.metrics.kid gives {kid:.6f}, the sums written out {loops:.6f}",
     "claim_07_kid_unbiased": (
