@@ -19,7 +19,7 @@ _SUBMODULES = {
     # lessons: the props of one or a few notebooks
     "theory": "lessons.theory", "divergences": "lessons.divergences", "dirac": "lessons.dirac", "toy": "lessons.toy",
     "stabilise": "lessons.stabilise",
-    "speed": "lessons.speed", "exercises": "lessons.exercises", "check": "lessons.check",
+    "speed": "lessons.speed", "latent": "lessons.latent", "exercises": "lessons.exercises", "check": "lessons.check",
     "classroom": "lessons.classroom",
     "own_loop": "lessons.own_loop", "dcgan_rules": "lessons.dcgan_rules",
     # interface: what a learner touches (dashboards, figures, the setup banner, the command line)

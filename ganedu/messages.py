@@ -878,6 +878,34 @@ EN: dict[str, str] = {
     "claim_06_g_kernels_divisible": ("every transposed convolution of G has a kernel divisible by its stride "
                                      "({kernels})"),
     "claim_06_no_pooling": ("no pooling layer in either net: D's stride-2 convolutions halve the image, {shapes}"),
+    # --- KID, class means, truncation (metrics, models, lessons.latent; notebooks 07 and 09) ---
+    "model_bad_truncation": "the truncation threshold must be a number > 0 (or None for no truncation), got {value!r}",
+    "fig_precision": "precision",
+    "fig_recall": "recall",
+    "fig_no_truncation": "none",
+    "fig_truncation_threshold": "truncation threshold τ (|z_i| ≤ τ)",
+    "claim_09_class_means": (
+        "the mean z of a class, scaled to length 10, is read as that class for {hits} of the {classes} classes with "
+        "confident samples"
+    ),
+    "claim_09_mean_arithmetic": (
+        "the path from the mean 1 to the mean 7 changes its reading {changes} time(s), from 1 to 7; "
+        "z − mean(1s) + mean(7s) is read as 7 for {became:.0%} of the {n} samples read as 1"
+    ),
+    "claim_09_truncation_diversity": (
+        "from no truncation to τ = 0.25 the spread of the features falls at every step, and recall falls from "
+        "{r_free:.3f} to {r_tight:.3f}"
+    ),
+    "claim_09_truncation_precision": (
+        "precision {p_free:.3f} without truncation, {p_tight:.3f} at τ = 0.25: it rises (checked where most "
+        "untruncated samples are realistic, precision at least 0.5)"
+    ),
+    "claim_07_kid_formula": "ge.metrics.kid gives {kid:.6f}, the sums written out {loops:.6f}",
+    "claim_07_kid_unbiased": (
+        "from n = {n0} to {n1} the real-vs-real FD falls {ratio:.1f}-fold, while the real-vs-real KID stays within "
+        "3 standard errors of 0 at every n (at most {worst:.1f}); the real-vs-generated KID moves by at most "
+        "{spread:.0%} across n"
+    ),
 }
 
 from .messages_zh import ZH  # noqa: E402  (the Chinese table: every key of EN, the same format fields)

@@ -8,6 +8,8 @@ Everything here except :func:`classifier` (which reads data and a cache file) is
 - :func:`frechet_distance`: the Fréchet distance between Gaussians fitted to two feature sets (Heusel et al. 2017,
   who used Inception-v3 features and called it FID; ours uses the MNIST classifier, so its numbers are on another
   scale and never comparable with published FIDs).
+- :func:`kid`, :func:`kid_subsets`: the kernel distance (Bińkowski et al. 2018), an unbiased estimate of the squared
+  MMD with a cubic polynomial kernel in the same features: its expected value for real vs real is 0 at every n.
 - :func:`coverage`, :func:`class_histogram`: how many digit classes appear, counting only samples that
   :func:`digit_mask` accepts as digits; :func:`confidence`: an Inception-score-like number (Salimans et al. 2016)
   between 1 and 10.
@@ -486,6 +488,66 @@ def frechet_distance(feat_a: Feats, feat_b: Feats) -> float:
 
 
 # --------------------------------------------------------------------------------------------------------------
+# Kernel distance (KID)
+# --------------------------------------------------------------------------------------------------------------
+
+KID_DEGREE = 3  # the polynomial kernel (x·y/d + 1)^3 of Bińkowski et al. 2018
+KID_SUBSET = 1000  # subset size of their protocol (they average over 100 subsets of 1000 points)
+
+
+def _kernel_sum(a: Tensor, b: Tensor, skip_diagonal: bool = False, chunk: int = 1024) -> float:
+    """Σ_ij k(a_i, b_j) with k(x, y) = (x·y/d + 1)^3, in row chunks of the (N, M) kernel matrix (float64);
+    ``skip_diagonal`` leaves out the terms i = j (``a`` and ``b`` are then the same set)."""
+    d = a.shape[1]
+    total = 0.0
+    for i in range(0, a.shape[0], chunk):
+        k = (a[i: i + chunk] @ b.T / d + 1.0) ** KID_DEGREE  # (c, M)
+        if skip_diagonal:
+            rows = torch.arange(k.shape[0])
+            k[rows, rows + i] = 0.0
+        total += float(k.sum())
+    return total
+
+
+def kid(feat_a: Feats, feat_b: Feats) -> float:
+    """Kernel distance (Bińkowski, Sutherland, Arbel & Gretton 2018, "Demystifying MMD GANs"): the unbiased
+    estimate of the squared maximum mean discrepancy between the feature sets a (m, d) and b (n, d), with the
+    polynomial kernel k(x, y) = (x·y/d + 1)^3:
+
+        KID = Σ_{i≠j} k(a_i, a_j) / (m(m-1)) + Σ_{i≠j} k(b_i, b_j) / (n(n-1)) - 2 Σ_{i,j} k(a_i, b_j) / (mn)
+
+    The diagonal terms k(a_i, a_i) are left out, so for two samples of the same distribution its *expected* value
+    is exactly 0 at every m and n (a single estimate can be negative), where the Fréchet distance is biased
+    upwards by about d/n. Symmetric in a and b; in float64.
+    """
+    a, b = _check_feats(feat_a, "features a"), _check_feats(feat_b, "features b")
+    if a.shape[1] != b.shape[1]:
+        raise ValueError(msg("metrics_dim_mismatch", a=tuple(a.shape), b=tuple(b.shape)))
+    m, n = a.shape[0], b.shape[0]
+    aa = _kernel_sum(a, a, skip_diagonal=True) / (m * (m - 1))
+    bb = _kernel_sum(b, b, skip_diagonal=True) / (n * (n - 1))
+    ab = _kernel_sum(a, b) / (m * n)
+    return aa + bb - 2 * ab
+
+
+def kid_subsets(feat_a: Feats, feat_b: Feats, subsets: int = 100, subset_size: int = KID_SUBSET,
+                seed: int = 0) -> tuple[float, float]:
+    """(mean, standard deviation) of :func:`kid` over ``subsets`` random pairs of subsets of ``subset_size``
+    points (capped by the smaller set), drawn without replacement within each subset from a generator seeded with
+    ``seed``: the protocol of Bińkowski et al. 2018. The mean is unbiased like each estimate; the standard
+    deviation says how much one estimate at this subset size varies."""
+    a, b = _check_feats(feat_a, "features a"), _check_feats(feat_b, "features b")
+    if subsets < 1:
+        raise ValueError(msg("metrics_too_few", what="subsets", need=1, got=subsets))
+    size = min(subset_size, a.shape[0], b.shape[0])
+    gen = torch.Generator().manual_seed(seed)
+    values = torch.tensor([kid(a[torch.randperm(a.shape[0], generator=gen)[:size]],
+                               b[torch.randperm(b.shape[0], generator=gen)[:size]]) for _ in range(subsets)],
+                          dtype=torch.float64)
+    return float(values.mean()), float(values.std()) if subsets > 1 else 0.0
+
+
+# --------------------------------------------------------------------------------------------------------------
 # Classes: histogram, coverage, confidence
 # --------------------------------------------------------------------------------------------------------------
 
@@ -673,7 +735,8 @@ def evaluate(samples: Images, real: Images, clf: Classifier | None = None, n: in
     are unusually good, which flatters the floor. ``train``: the digits the generator was trained on, for the
     memorization check (default: ``real``).
     Coverage and histogram count only samples that :func:`digit_mask` accepts: noise reads as no class.
-    Keys: n, fd, fd_real_floor, coverage, confidence, max_prob, precision, recall, memorization, histogram.
+    ``kid`` (:func:`kid`, the same n samples against A) needs no floor: for a perfect generator it is 0 on average.
+    Keys: n, fd, fd_real_floor, kid, coverage, confidence, max_prob, precision, recall, memorization, histogram.
     """
     x = _check_images(samples, "samples")
     r = _check_images(real, "real digits")
@@ -695,6 +758,7 @@ def evaluate(samples: Images, real: Images, clf: Classifier | None = None, n: in
         "n": n,
         "fd": round(frechet_from_stats(stats_a, gaussian_stats(fx)), 4),
         "fd_real_floor": round(frechet_from_stats(stats_a, gaussian_stats(fb)), 4),
+        "kid": round(kid(fa, fx), 5),
         "coverage": coverage(p, digits=digits),
         "confidence": round(confidence(p), 4),
         "max_prob": round(mean_max_prob(p), 4),
@@ -876,7 +940,8 @@ def _generator(trainer) -> nn.Module:
 __all__ = [
     "Classifier", "train_classifier", "fit_reference", "classifier", "features", "probs", "accuracy",
     "save_classifier", "load_classifier", "cache_path", "GaussianStats", "gaussian_stats", "frechet_from_stats",
-    "frechet_distance", "digit_mask", "class_histogram", "coverage", "confidence", "mean_max_prob", "knn_radii",
+    "frechet_distance", "kid", "kid_subsets", "KID_DEGREE", "KID_SUBSET", "digit_mask", "class_histogram",
+    "coverage", "confidence", "mean_max_prob", "knn_radii",
     "precision_recall", "Memorization", "memorization", "evaluate", "degrade", "Threshold", "RECOGNIZABLE", "GOOD",
     "QualityMeter", "MIN_CLASS_SHARE", "MIN_CONFIDENCE", "NOT_A_DIGIT", "split_test_digits", "held_out",
 ]

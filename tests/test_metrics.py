@@ -129,6 +129,80 @@ def test_fd_from_stats_equals_fd_and_checks_inputs():
         M.frechet_distance(x[:1], x)
 
 
+# --- kernel distance (KID) -------------------------------------------------------------------------------------
+
+
+def kid_by_loops(a: list[list[float]], b: list[list[float]]) -> float:
+    """The unbiased MMD² of Bińkowski et al. 2018 written out in plain Python: k(x, y) = (x·y/d + 1)^3,
+    the terms i = j left out of the two within-set sums."""
+    d = len(a[0])
+
+    def k(x, y):
+        return (sum(xi * yi for xi, yi in zip(x, y)) / d + 1) ** 3
+
+    m, n = len(a), len(b)
+    aa = sum(k(a[i], a[j]) for i in range(m) for j in range(m) if i != j) / (m * (m - 1))
+    bb = sum(k(b[i], b[j]) for i in range(n) for j in range(n) if i != j) / (n * (n - 1))
+    ab = sum(k(x, y) for x in a for y in b) / (m * n)
+    return aa + bb - 2 * ab
+
+
+def test_kid_is_the_unbiased_mmd_of_the_definition():
+    g = torch.Generator().manual_seed(20)
+    a, b = torch.randn(5, 3, generator=g, dtype=torch.float64), 1 + torch.randn(4, 3, generator=g, dtype=torch.float64)
+    assert M.kid(a, b) == pytest.approx(kid_by_loops(a.tolist(), b.tolist()), rel=1e-12)
+    assert M.kid(a, b) == pytest.approx(M.kid(b, a), rel=1e-12)  # symmetric
+    # chunked kernel sums (chunk smaller than the set) give the same numbers
+    assert M._kernel_sum(a, a, skip_diagonal=True, chunk=2) == pytest.approx(M._kernel_sum(a, a, True), rel=1e-12)
+    # with the diagonal left in, the within-set terms would make a set's distance to itself positive; here it is
+    # Σ_{i≠j} k / (m(m-1)) twice minus 2 Σ_{all i,j} k / m², which is negative when the diagonal dominates
+    x = torch.eye(3, dtype=torch.float64) * 3
+    assert M.kid(x, x) == pytest.approx(kid_by_loops(x.tolist(), x.tolist()), rel=1e-12) and M.kid(x, x) < 0
+
+
+def test_kid_is_unbiased_where_fd_is_biased_in_n():
+    # Two samples of n points from the same N(0, I_4): averaged over many pairs, KID is 0 within its standard
+    # error at every n, while FD is clearly positive and falls with n (about d(d + 5)/(2n), see above)
+    d, reps = 4, 300
+    g = torch.Generator().manual_seed(21)
+    fd_mean = {}
+    for n in (25, 100):
+        kids, fds = [], []
+        for _ in range(reps):
+            a = torch.randn(n, d, generator=g, dtype=torch.float64)
+            b = torch.randn(n, d, generator=g, dtype=torch.float64)
+            kids.append(M.kid(a, b))
+            fds.append(M.frechet_distance(a, b))
+        kids, fds = torch.tensor(kids), torch.tensor(fds)
+        assert abs(kids.mean()) < 3 * kids.std() / reps ** 0.5  # 0 on average: unbiased
+        assert fds.mean() > 10 * fds.std() / reps ** 0.5  # FD: positive, many standard errors above 0
+        fd_mean[n] = float(fds.mean())
+    assert fd_mean[25] > 3 * fd_mean[100]  # the FD bias shrinks with n
+    # ... and KID still sees a difference of distributions: a shift of 0.5 per coordinate
+    a, b = torch.randn(200, d, generator=g, dtype=torch.float64), torch.randn(200, d, generator=g, dtype=torch.float64)
+    assert M.kid(a, b + 0.5) > 20 * abs(M.kid(a, b))
+
+
+def test_kid_subsets_follow_the_protocol_and_check_inputs():
+    g = torch.Generator().manual_seed(22)
+    a, b = torch.randn(60, 5, generator=g), torch.randn(50, 5, generator=g) + 0.3
+    # one subset as large as the smaller set uses all of b and a random 50 of a; with equal sizes it is kid itself
+    mean, std = M.kid_subsets(a[:50], b, subsets=1, subset_size=1000)
+    assert mean == pytest.approx(M.kid(a[:50], b), rel=1e-9) and std == 0.0
+    # several subsets: mean and std of kid over the subsets drawn from the seeded generator, in that order
+    gen = torch.Generator().manual_seed(7)
+    by_hand = torch.tensor([M.kid(a[torch.randperm(60, generator=gen)[:20]], b[torch.randperm(50, generator=gen)[:20]])
+                            for _ in range(5)], dtype=torch.float64)
+    assert M.kid_subsets(a, b, subsets=5, subset_size=20, seed=7) == pytest.approx(
+        (float(by_hand.mean()), float(by_hand.std())), rel=1e-9)
+    with pytest.raises(ValueError, match="different widths"):
+        M.kid(a, torch.randn(10, 4))
+    with pytest.raises(ValueError, match="at least 2"):
+        M.kid(a[:1], b)
+    with pytest.raises(ValueError, match="at least 1"):
+        M.kid_subsets(a, b, subsets=0)
+
+
 # --- classes: histogram, coverage, confidence -------------------------------------------------------------------
 
 
@@ -476,14 +550,16 @@ def test_evaluate_on_constructed_cases(clf, digits):
     x, y = digits
     real = x[:4000]
     good = M.evaluate(x[4000:5000], real, clf=clf, n=1000)
-    assert set(good) >= {"n", "fd", "fd_real_floor", "coverage", "confidence", "precision", "recall", "memorization"}
+    assert set(good) >= {"n", "fd", "fd_real_floor", "kid", "coverage", "confidence", "precision", "recall",
+                         "memorization"}
+    assert abs(good["kid"]) < 0.1  # fresh real digits: 0 up to sampling noise (no floor needed)
     assert good["n"] == 1000 and good["coverage"] == 10 and good["confidence"] > 7
     assert good["fd"] < 2 * good["fd_real_floor"] + 1  # fresh real digits score like the floor
     assert good["precision"] > 0.8 and good["recall"] > 0.8 and good["memorization"] < 0.05
     sevens = x[4000:][y[4000:] == 7][:600]
     collapsed = M.evaluate(sevens, real, clf=clf, n=600)
     assert collapsed["coverage"] == 1 and collapsed["recall"] < 0.3 and collapsed["confidence"] < 1.5
-    assert collapsed["fd"] > 10 * good["fd"]
+    assert collapsed["fd"] > 10 * good["fd"] and collapsed["kid"] > 1.0
     noise = M.evaluate(noise_images(1000), real, clf=clf, n=1000)
     assert noise["precision"] < 0.05 and noise["fd"] > collapsed["fd"]
     assert noise["coverage"] == 0 and sum(noise["histogram"]) == 0  # noise is no digit, however confidently read

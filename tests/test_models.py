@@ -320,3 +320,40 @@ def test_dcgan_nets_use_the_dcgan_initialisation():
         assert bool((m.bias == 0).all())
     default = nn.Conv2d(1, 64, kernel_size=4)  # the oracle above: the default init is not DCGAN's
     assert float(default.weight.detach().std()) > 5 * models.INIT_STD
+
+
+def test_truncated_noise_stays_inside_and_has_the_truncated_normal_moments():
+    tau = 1.0
+    z = models.truncated_noise(20_000, 10, tau, generator=torch.Generator().manual_seed(0))
+    assert z.shape == (20_000, 10) and z.dtype == torch.float32 and z.abs().max() <= tau
+    # N(0, 1) conditioned on |z| <= τ: variance 1 - 2τφ(τ)/(2Φ(τ) - 1); share inside τ/2: (2Φ(τ/2) - 1)/(2Φ(τ) - 1)
+    phi = math.exp(-tau ** 2 / 2) / math.sqrt(2 * math.pi)
+    mass = math.erf(tau / math.sqrt(2))  # 2Φ(τ) - 1
+    assert float(z.var()) == pytest.approx(1 - 2 * tau * phi / mass, rel=0.02)  # 0.291
+    assert float((z.abs() <= tau / 2).float().mean()) == pytest.approx(math.erf(tau / 2 / math.sqrt(2)) / mass,
+                                                                        abs=0.01)
+    assert abs(float(z.mean())) < 0.01
+
+
+def test_truncated_noise_without_a_bound_is_the_plain_normal_and_is_seeded():
+    for tau in (None, math.inf):  # the same numbers as torch.randn from the same seed
+        torch.testing.assert_close(models.truncated_noise(50, 4, tau, generator=torch.Generator().manual_seed(3)),
+                                   torch.randn(50, 4, generator=torch.Generator().manual_seed(3)), rtol=0, atol=0)
+    # a bound far out in the tails (P(|z| > 8) ~ 1e-15) changes nothing either
+    torch.testing.assert_close(models.truncated_noise(50, 4, 8.0, generator=torch.Generator().manual_seed(3)),
+                               torch.randn(50, 4, generator=torch.Generator().manual_seed(3)), rtol=0, atol=0)
+    a = models.truncated_noise(30, 5, 0.5, generator=torch.Generator().manual_seed(4))
+    torch.testing.assert_close(a, models.truncated_noise(30, 5, 0.5, generator=torch.Generator().manual_seed(4)))
+    assert not torch.equal(a, models.truncated_noise(30, 5, 0.5, generator=torch.Generator().manual_seed(5)))
+    for bad in (0.0, -1.0, math.nan):
+        with pytest.raises(ValueError, match="truncation"):
+            models.truncated_noise(3, 2, bad)
+
+
+def test_sample_with_truncation_uses_the_truncated_noise():
+    G = models.MLPGenerator(latent_dim=3, hidden=(8,), out_shape=(2,), tanh=False)
+    out = models.sample(G, 6, seed=2, truncation=0.5)
+    z = models.truncated_noise(6, 3, 0.5, generator=torch.Generator().manual_seed(2))
+    with models.evaluating(G):
+        torch.testing.assert_close(out, G(z))
+    torch.testing.assert_close(models.sample(G, 6, seed=2, truncation=None), models.sample(G, 6, seed=2))

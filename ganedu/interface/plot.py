@@ -507,6 +507,7 @@ LESSON_FIGURES = {  # ge.plot.<name> -> the lesson module that draws it, importe
     "pictures_figure": "ganedu.lessons.stabilise_figures",
     "confusion_figure": "ganedu.lessons.latent_figures",
     "checkerboard_figure": "ganedu.lessons.dcgan_rules_figures",
+    "truncation_figure": "ganedu.lessons.latent_figures",
 }
 
 

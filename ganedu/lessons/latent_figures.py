@@ -1,11 +1,12 @@
 """Figures of the conditional and latent-space lesson (notebook 09): which digit a conditional generator draws
-for each requested label. Shown in notebooks as ``ge.plot.<name>``."""
+for each requested label, and precision and recall under the truncation trick. Shown in notebooks as
+``ge.plot.<name>``."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..interface.plot import ShownFigure, finish_figure
+from ..interface.plot import FAKE, REAL, ShownFigure, finish_figure
 from ..messages import msg
 
 __internal__ = True  # part of the conditional and latent-space lesson, reached through ge.plot
@@ -28,4 +29,21 @@ def confusion_figure(matrix: np.ndarray, title: str = "", xlabel: str = "", ylab
     ax.set_xlabel(xlabel or msg("fig_digit_read"))
     ax.set_ylabel(ylabel or msg("fig_digit_asked"))
     fig.colorbar(im, ax=ax, fraction=0.046, label=msg("fig_share"))
+    return finish_figure(fig, title, ax)
+
+
+def truncation_figure(rows: list[dict], title: str = "") -> ShownFigure:
+    """Precision and recall (y) at each truncation threshold (x, one tick per row of
+    ``ganedu.lessons.latent.truncation_sweep``, "none" for no truncation), left to right from the tightest."""
+    fig = ShownFigure(figsize=(5.0, 3.0))
+    ax = fig.add_subplot()
+    x = np.arange(len(rows))
+    for key, label, colour in (("precision", "fig_precision", REAL.value), ("recall", "fig_recall", FAKE.value)):
+        ax.plot(x, [r[key] for r in rows], "o-", color=colour, label=msg(label))
+    ticks = [msg("fig_no_truncation") if r["threshold"] is None else format(r["threshold"], "g") for r in rows]
+    ax.set_xticks(x, ticks)  # the thresholds as numbers, "none" for no truncation
+    ax.set_xlabel(msg("fig_truncation_threshold"))
+    ax.set_ylim(-0.02, 1.02)
+    ax.legend(frameon=False, fontsize=8)
+    ax.grid(alpha=0.25)
     return finish_figure(fig, title, ax)
