@@ -1,4 +1,4 @@
-"""The measured comparison of notebook 08: every stabilisation recipe, same seeds, on the ring and on MNIST.
+"""The measured comparison of notebook 09: every stabilisation recipe, same seeds, on the ring and on MNIST.
 
     python benchmarks/stabilise.py                        # the recorded table: ~10 min on 2 CPU cores
     python benchmarks/stabilise.py --problems ring --seeds 0 1 2 3 4
@@ -6,7 +6,7 @@
 
 Each run is ``ganedu.stabilise.run_recipe`` (one recipe, one seed); the JSON file records the command, date,
 device, software versions, the problems' and recipes' settings, and every outcome (final metrics, the trajectory
-along the way, a few samples). Notebook 08 loads it with ``ge.stabilise.load_results()``.
+along the way, a few samples). Notebook 09 loads it with ``ge.stabilise.load_results()``.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ D(x) = sigmoid(logit). Working with logits keeps every log finite: log D = -soft
 log(1 - D) = -softplus(logit). Each docstring states the equation that ``tests/test_losses.py`` checks.
 All losses return a scalar that the player in question *minimizes*.
 
-The module goes: the losses of the original GAN (Goodfellow et al. 2014), the alternatives notebook 08 compares
+The module goes: the losses of the original GAN (Goodfellow et al. 2014), the alternatives notebook 09 compares
 (label smoothing, Wasserstein, hinge, least squares), the gradient penalties, and last the registries by name.
 Everything is capture-safe (no ``.item()``, no host sync, no data-dependent Python branch), so the fast trainer
 can record it in a CUDA graph.
@@ -22,7 +22,7 @@ from .messages import msg
 
 SMOOTH_REAL = 0.9  # one-sided label smoothing: the real target 1 becomes 0.9 (Salimans et al. 2016, Section 3.4)
 GP_WEIGHT = 10.0  # lambda of WGAN-GP: Gulrajani et al. (2017) used 10 in every experiment
-R1_GAMMA = 10.0  # γ of R1 (Mescheder et al. 2018); 10 is a common choice for image GANs; notebook 08 measures it
+R1_GAMMA = 10.0  # γ of R1 (Mescheder et al. 2018); 10 is a common choice for image GANs; notebook 09 measures it
 _NORM_EPS = 1e-12  # ||g|| = sqrt(sum g^2 + eps): sqrt has an infinite slope at 0, and a zero gradient is possible
 
 
@@ -59,7 +59,7 @@ def d_of(logits: Tensor) -> Tensor:
     return torch.sigmoid(logits).mean()
 
 
-# --- alternative losses: label smoothing, Wasserstein, hinge, least squares (notebook 08) -------------------------
+# --- alternative losses: label smoothing, Wasserstein, hinge, least squares (notebooks 08, 09)---------------------
 
 
 def d_loss_smoothed(real_logits: Tensor, fake_logits: Tensor, real_target: float = SMOOTH_REAL) -> Tensor:
@@ -131,7 +131,7 @@ def g_loss_least_squares(fake_logits: Tensor) -> Tensor:
     return 0.5 * (fake_logits - 1.0).square().mean()
 
 
-# --- gradient penalties (notebook 08) ----------------------------------------------------------------------------
+# --- gradient penalties (notebooks 08, 09)-------------------------------------------------------------------------
 # A penalty has the Trainer's signature fn(critic, real, fake) -> scalar, where critic(x) -> logits (B, 1); choose
 # its weight with functools.partial(gradient_penalty, weight=...).
 

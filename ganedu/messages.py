@@ -232,7 +232,7 @@ EN: dict[str, str] = {
         "fakes stay frozen at the centre. Switch the loss to non-saturating to free them."
     ),
     "toy_expect_strong_d_ns": "G escapes the strong D at once, but lands on only one or two modes",
-    # --- stabilisation, conditional GANs, 07-09 (ganedu.stabilize, ganedu.losses/models additions) ---
+    # --- stabilisation, conditional GANs, 07-10 (ganedu.stabilize, ganedu.losses/models additions) ---
     "stab_bad_decay": "the EMA decay must be a number in [0, 1) such as 0.999, got {value!r}",
     "stab_bad_warmup": "the EMA warm-up must be None or a number > 1 such as 10, got {value!r}",
     "stab_ema_mismatch": (
@@ -431,7 +431,7 @@ EN: dict[str, str] = {
         "without --resume"
     ),
     "cli_resume_conditional": (
-        "{path} holds a conditional {saved} run, which the command line cannot train: continue it in notebook 09 "
+        "{path} holds a conditional {saved} run, which the command line cannot train: continue it in notebook 10 "
         "with ganedu.checkpoints.resume(path, images, labels=labels)"
     ),
     "cli_interrupted": (
@@ -617,7 +617,7 @@ EN: dict[str, str] = {
         "θ·v_θ + ψ·v_ψ = −t·tanh(t/2) at 1000 random points (largest gap {gap:.1e}); its largest value is "
         "{largest:.1e} ≤ 0"
     ),
-    # --- claims of notebooks 07-09 (and the metrics and losses they check) ---
+    # --- claims of notebooks 07-10 (and the metrics and losses they check) ---
     "loss_negative_density": "densities cannot be negative: pass p_data(x) and p_g(x) as values >= 0",
     "claim_07_collapse_with_perfect_losses": (
         "the collapsed ring's mean losses are a perfect generator's: L_D {d:.3f} (log 4 = 1.386), L_G {g:.3f} "
@@ -657,24 +657,24 @@ EN: dict[str, str] = {
         "FD = {once:.3f}; with every feature doubled {doubled:.3f}: {ratio:.6f} times as much, exactly 4 (= 2²)"
     ),
     "claim_07_run_is_unfinished": "the FD {fd:.1f} is {ratio:.0f} floors, and the recall is {recall:.3f} (below 0.05)",
-    "claim_08_collapse_without_alarm": (
+    "claim_09_collapse_without_alarm": (
         "no alarm from the losses: L_D {d:.3f} (log 4 = 1.386), L_G {g:.3f} (log 2 = 0.693), while the baseline "
         "ends with {modes} of 8 modes"
     ),
-    "claim_08_smoothed_optimum": (
+    "claim_09_smoothed_optimum": (
         "D* = a·p_data/(p_data + p_g) is where the smoothed loss is flat: weighted derivatives at most {worst:.1e}"
     ),
-    "claim_08_ring_table": (
+    "claim_09_ring_table": (
         "recorded ring table: baseline, minimax and spectral norm hit at most 1 mode on any seed; equal lr 8 on "
         "every seed, TTUR at least 6, k = 5 at least 4, R1 at least 5; label smoothing rescued {rescued} seed of 3; "
         "high-quality share of WGAN-GP {wgan:.0%}, of the EMA {ema:.1%}"
     ),
-    "claim_08_mnist_table": (
+    "claim_09_mnist_table": (
         "recorded MNIST table: the baseline covers 4 classes with confidence below 2 and recall 0; equal lr, TTUR "
         "and k = 5 cover 9-10; WGAN-GP has the lowest FD and the highest recall; R1 8, spectral norm 6, label "
         "smoothing and minimax 4, EMA 3 classes; every FD is more than 5 floors (the lowest: {floors:.1f})"
     ),
-    "claim_09_midpoint_lengths": (
+    "claim_10_midpoint_lengths": (
         "at t = 1/2 the linear path's z has length {linear:.2f}, {ratio:.2f} of the endpoints' (1/√2 = 0.71 for two "
         "perpendicular draws); the spherical path's has {spherical:.2f}, between the endpoints' {a:.2f} and {b:.2f}"
     ),
@@ -878,25 +878,25 @@ EN: dict[str, str] = {
     "claim_06_g_kernels_divisible": ("every transposed convolution of G has a kernel divisible by its stride "
                                      "({kernels})"),
     "claim_06_no_pooling": ("no pooling layer in either net: D's stride-2 convolutions halve the image, {shapes}"),
-    # --- KID, class means, truncation (metrics, models, lessons.latent; notebooks 07 and 09) ---
+    # --- KID, class means, truncation (metrics, models, lessons.latent; notebooks 07 and 10) ---
     "model_bad_truncation": "the truncation threshold must be a number > 0 (or None for no truncation), got {value!r}",
     "fig_precision": "precision",
     "fig_recall": "recall",
     "fig_no_truncation": "none",
     "fig_truncation_threshold": "truncation threshold τ (|z_i| ≤ τ)",
-    "claim_09_class_means": (
+    "claim_10_class_means": (
         "the mean z of a class, scaled to length 10, is read as that class for {hits} of the {classes} classes with "
         "confident samples"
     ),
-    "claim_09_mean_arithmetic": (
+    "claim_10_mean_arithmetic": (
         "the path from the mean 1 to the mean 7 changes its reading {changes} time(s), from 1 to 7; "
         "z − mean(1s) + mean(7s) is read as 7 for {became:.0%} of the {n} samples read as 1"
     ),
-    "claim_09_truncation_diversity": (
+    "claim_10_truncation_diversity": (
         "from no truncation to τ = 0.25 the spread of the features falls at every step, and recall falls from "
         "{r_free:.3f} to {r_tight:.3f}"
     ),
-    "claim_09_truncation_precision": (
+    "claim_10_truncation_precision": (
         "precision {p_free:.3f} without truncation, {p_tight:.3f} at τ = 0.25: it rises (checked where most "
         "untruncated samples are realistic, precision at least 0.5)"
     ),

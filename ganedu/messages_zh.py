@@ -214,7 +214,7 @@ ZH: dict[str, str] = {
         "把损失换成非饱和损失，它们就能动起来。"
     ),
     "toy_expect_strong_d_ns": "G 立刻摆脱了强大的 D，但只落到一两个模式上",
-    # --- stabilisation, conditional GANs, 07-09 (ganedu.stabilize, ganedu.losses/models additions) ---
+    # --- stabilisation, conditional GANs, 07-10 (ganedu.stabilize, ganedu.losses/models additions) ---
     "stab_bad_decay": "EMA 的衰减率必须是 [0, 1) 中的数，例如 0.999，得到的是 {value!r}",
     "stab_bad_warmup": "EMA 的预热必须是 None 或大于 1 的数，例如 10，得到的是 {value!r}",
     "stab_ema_mismatch": "这个 EMA 是从另一个生成器（参数不同）创建的：请用 EMA(trainer.G) 创建",
@@ -396,7 +396,7 @@ ZH: dict[str, str] = {
         "重新训练一次"
     ),
     "cli_resume_conditional": (
-        "{path} 保存的是条件 {saved} 模型的一次运行，命令行无法训练它：请在笔记本 09 中用 "
+        "{path} 保存的是条件 {saved} 模型的一次运行，命令行无法训练它：请在笔记本 10 中用 "
         "ganedu.checkpoints.resume(path, images, labels=labels) 继续"
     ),
     "cli_interrupted": (
@@ -564,7 +564,7 @@ ZH: dict[str, str] = {
     "claim_04_ns_damped": (
         "在 1000 个随机点上 θ·v_θ + ψ·v_ψ = −t·tanh(t/2)（最大偏差 {gap:.1e}）；它的最大值为 {largest:.1e} ≤ 0"
     ),
-    # --- claims of notebooks 07-09 (and the metrics and losses they check) ---
+    # --- claims of notebooks 07-10 (and the metrics and losses they check) ---
     "loss_negative_density": "密度不能为负：请把 p_data(x) 和 p_g(x) 作为 >= 0 的值传入",
     "claim_07_collapse_with_perfect_losses": (
         "环形数据上发生了模式崩溃，平均损失却和完美生成器的一样：L_D {d:.3f}（log 4 = 1.386），L_G {g:.3f}"
@@ -603,24 +603,24 @@ ZH: dict[str, str] = {
         "FD = {once:.3f}；每个特征都加倍后为 {doubled:.3f}：是原来的 {ratio:.6f} 倍，恰好是 4（= 2²）"
     ),
     "claim_07_run_is_unfinished": "FD {fd:.1f} 是下限的 {ratio:.0f} 倍，召回率为 {recall:.3f}（低于 0.05）",
-    "claim_08_collapse_without_alarm": (
+    "claim_09_collapse_without_alarm": (
         "损失没有发出任何警报：L_D {d:.3f}（log 4 = 1.386），L_G {g:.3f}（log 2 = 0.693），"
         "而基线最后只剩 8 个模式中的 {modes} 个"
     ),
-    "claim_08_smoothed_optimum": (
+    "claim_09_smoothed_optimum": (
         "D* = a·p_data/(p_data + p_g) 正是平滑后损失的平坦点：加权导数至多为 {worst:.1e}"
     ),
-    "claim_08_ring_table": (
+    "claim_09_ring_table": (
         "记录的环形数据表：基线、minimax 和谱归一化在任何种子上最多命中 1 个模式；相同学习率在每个种子上都命中 8 个，"
         "TTUR 至少 6 个，k = 5 至少 4 个，R1 至少 5 个；标签平滑在 3 个种子中救回了 {rescued} 个；"
         "高质量样本占比：WGAN-GP {wgan:.0%}，EMA {ema:.1%}"
     ),
-    "claim_08_mnist_table": (
+    "claim_09_mnist_table": (
         "记录的 MNIST 表：基线覆盖 4 个类别，置信度低于 2，召回率为 0；相同学习率、TTUR 和 k = 5 覆盖 9-10 个；"
         "WGAN-GP 的 FD 最低、召回率最高；R1 覆盖 8 个，谱归一化 6 个，标签平滑和 minimax 4 个，EMA 3 个类别；"
         "每个 FD 都超过下限的 5 倍（最低的是 {floors:.1f} 倍）"
     ),
-    "claim_09_midpoint_lengths": (
+    "claim_10_midpoint_lengths": (
         "t = 1/2 处，线性路径上的 z 长度为 {linear:.2f}，是端点长度的 {ratio:.2f}（两个相互垂直的抽样为 "
         "1/√2 = 0.71）；球面路径上的为 {spherical:.2f}，介于端点的 {a:.2f} 和 {b:.2f} 之间"
     ),

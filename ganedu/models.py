@@ -170,7 +170,7 @@ class DCGANDiscriminator(_Spec):
         return self.net(x)
 
 
-# --- spectral normalisation (notebook 08) -------------------------------------------------------------------------
+# --- spectral normalisation (notebooks 08, 09) --------------------------------------------------------------------
 
 SN_LAYERS = (nn.Linear, nn.Conv2d, nn.ConvTranspose2d)  # layers whose weight matrix spectral norm rescales
 
@@ -214,7 +214,7 @@ class SNDCGANDiscriminator(DCGANDiscriminator):
         spectral_normalize(self)
 
 
-# --- the conditional pair (notebook 09) ---------------------------------------------------------------------------
+# --- the conditional pair (notebook 10) ---------------------------------------------------------------------------
 
 EMBED_DIM = 16  # width of the learned label embedding of the conditional pair: 10 classes need few dimensions
 

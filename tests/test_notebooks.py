@@ -45,7 +45,7 @@ def _fail_on(found: list, path: Path) -> None:
 
 
 def test_there_are_notebooks():
-    assert len(NOTEBOOKS) >= 10, "the course has notebooks 00-09 under notebooks/"
+    assert len(NOTEBOOKS) >= 11, "the course has notebooks 00-10 under notebooks/"
 
 
 @pytest.mark.parametrize("rule", sorted(hygiene.RULES))

@@ -25,7 +25,7 @@ from .. import checkpoints, config, losses, models, train
 from ..messages import msg
 from ..train import TrainConfig, Trainer
 
-# the CLI trains unconditional pairs; a conditional pair ("cgan") needs labels: see notebook 09
+# the CLI trains unconditional pairs; a conditional pair ("cgan") needs labels: see notebook 10
 UNCONDITIONAL = sorted(kind for kind in models.PAIRS if not kind.startswith("c"))
 CPU_LR = 5e-4  # on 2 CPU cores: FD 6.4 after 60 s vs 10.7 with 2e-4 (benchmarks/RESULTS.md, one seed)
 RUN_FILES = ("generator.pt", "samples.png", "history.json")  # a run folder holds these and nothing else

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from ..train import Trainer
 
 LR = 2e-4  # the DCGAN step size (Radford et al. 2016), TrainConfig's default for both players
-_COLLAPSE = PROBLEMS["mnist"]  # notebook 08's MNIST baseline that collapses on cue: one source for its numbers
+_COLLAPSE = PROBLEMS["mnist"]  # notebook 09's MNIST baseline that collapses on cue: one source for its numbers
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ PRESETS: dict[str, KnobPreset] = {p.name: p for p in (
     # fakes with confidence (notebook 02). Measured from scratch (seed 0, the test split, CPU): over steps 251-300
     # mean D(x) = 0.82 and D(G(z)) = 0.19, against 0.56 and 0.51 for "healthy".
     KnobPreset("strong_d", k=5, lr_d=5 * LR, lr_g=LR, loss="minimax"),
-    # G much faster than D (notebook 08's MNIST baseline: lr G = 25 x lr D): G jumps onto whatever D currently
+    # G much faster than D (notebook 09's MNIST baseline: lr G = 25 x lr D): G jumps onto whatever D currently
     # likes, and within a few hundred steps most samples are read as one digit.
     KnobPreset("mode_collapse", lr_d=_COLLAPSE.lr, lr_g=_COLLAPSE.lr * _COLLAPSE.g_speedup),
 )}

@@ -2,7 +2,7 @@
 
 Each checker is registered with a reference answer (must pass) and a typical wrong answer (must fail), and
 ``tests/test_exercises.py`` runs both for every checker, so CI checks the checkers themselves. The checkers are
-grouped by the notebook that asks them, in course order (00 to 09).
+grouped by the notebook that asks them, in course order (00 to 10).
 """
 
 from __future__ import annotations
@@ -294,37 +294,37 @@ def check_hinge_optimum(answer: object) -> bool:
     return verdict(ok, msg("ex_wd_hinge_ok" if ok else "ex_wd_hinge_hint"))
 
 
-# --- 08 stabilising training --------------------------------------------------------------------------------------
+# --- 09 stabilising training ---------------------------------------------------------------------------------------
 
 
 @exercise(reference=lambda: 40.0, wrong=lambda: 4.0)
 def check_gp_linear(answer: object) -> bool:
-    """08: WGAN-GP penalty of a linear critic f(x) = w·x + b with ||w|| = 3 and λ = 10: λ(||w|| - 1)² = 40."""
+    """09: WGAN-GP penalty of a linear critic f(x) = w·x + b with ||w|| = 3 and λ = 10: λ(||w|| - 1)² = 40."""
     ok = _near(answer, 10.0 * (3.0 - 1.0) ** 2)
     return verdict(ok, msg("ex_gp_ok" if ok else "ex_gp_hint"))
 
 
 @exercise(reference=lambda: 45.0, wrong=lambda: 90.0)
 def check_r1_linear(answer: object) -> bool:
-    """08: R1 penalty of the same linear critic (||w|| = 3) with γ = 10: γ/2 · ||w||² = 45."""
+    """09: R1 penalty of the same linear critic (||w|| = 3) with γ = 10: γ/2 · ||w||² = 45."""
     ok = _near(answer, 10.0 / 2 * 3.0**2)
     return verdict(ok, msg("ex_r1_ok" if ok else "ex_r1_hint"))
 
 
 @exercise(reference=lambda: 1.9, wrong=lambda: 2.0)
 def check_ema_two_steps(answer: object) -> bool:
-    """08: an EMA with β = 0.9 (no warm-up) starts at 0 and sees the weight 10 twice: 0.9·0 + 0.1·10 = 1, then
+    """09: an EMA with β = 0.9 (no warm-up) starts at 0 and sees the weight 10 twice: 0.9·0 + 0.1·10 = 1, then
     0.9·1 + 0.1·10 = 1.9."""
     ok = _near(answer, 0.9 * (0.9 * 0.0 + 0.1 * 10.0) + 0.1 * 10.0)
     return verdict(ok, msg("ex_ema_ok" if ok else "ex_ema_hint"))
 
 
-# --- 09 conditional GANs and the latent space ---------------------------------------------------------------------
+# --- 10 conditional GANs and the latent space ---------------------------------------------------------------------
 
 
 @exercise(reference=lambda: math.sqrt(0.5), wrong=lambda: 1.0)
 def check_lerp_midpoint_norm(answer: object) -> bool:
-    """09: norm of the linear midpoint (a + b)/2 of two orthogonal unit vectors: √(1/4 + 1/4) = √½ ≈ 0.707
+    """10: norm of the linear midpoint (a + b)/2 of two orthogonal unit vectors: √(1/4 + 1/4) = √½ ≈ 0.707
     (slerp's midpoint keeps norm 1)."""
     ok = _near(answer, math.sqrt(0.5))
     return verdict(ok, msg("ex_lerp_ok" if ok else "ex_lerp_hint"))

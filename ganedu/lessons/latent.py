@@ -1,9 +1,9 @@
-"""The latent space of a trained generator, measured with the classifier of notebook 07 (notebook 09).
+"""The latent space of a trained generator, measured with the classifier of notebook 07 (notebook 10).
 
 - :func:`read_noise`: draw z, decode G(z) and let the classifier read each sample (class, confidence, digit or not).
 - :func:`class_means`: the mean latent vector of the z's read confidently as each class (Radford et al. 2016
   averaged a few z's per visual concept the same way), and :func:`to_typical_length`, which puts a mean back at
-  the length √d that N(0, I) noise has (a mean of many z's is much shorter, see notebook 09, section 3).
+  the length √d that N(0, I) noise has (a mean of many z's is much shorter, see notebook 10, section 3).
 - :func:`read_path`: what the classifier reads along a latent path (class and ink of each image).
 - :func:`truncation_sweep`: precision and recall (Kynkäänniemi et al. 2019) of samples drawn with the truncation
   trick (Brock, Donahue & Simonyan 2019) at several thresholds: fidelity against diversity.

@@ -1,4 +1,4 @@
-"""Figures of the conditional and latent-space lesson (notebook 09): which digit a conditional generator draws
+"""Figures of the conditional and latent-space lesson (notebook 10): which digit a conditional generator draws
 for each requested label, and precision and recall under the truncation trick. Shown in notebooks as
 ``ge.plot.<name>``."""
 

@@ -1,6 +1,6 @@
 """Keeping GAN training from collapsing: a generator EMA, named remedies ("recipes") and a runner that measures them.
 
-Notebook 08 reproduces mode collapse on cue and compares remedies on the same seeds; ``benchmarks/stabilise.py``
+Notebook 09 reproduces mode collapse on cue and compares remedies on the same seeds; ``benchmarks/stabilise.py``
 runs the comparison and records its table. Nothing here changes the training loop: a remedy only picks what the
 ``Trainer`` already takes (a D loss, a penalty, k, learning rates, Adam's betas, a spectrally normalised D) or adds
 a callback (the EMA).
@@ -123,7 +123,7 @@ class Problem:
 PROBLEMS: dict[str, Problem] = {
     # the toy preset "mode_collapse" of ganedu.toy: 2D latent, 64-64 MLPs, batch 128, η = 1e-3, G 10x faster
     # (lr_G = 1e-2): one blob hopping around the ring. ~3 ms a step on one CPU thread, so quick mode runs it in
-    # full: notebooks 07 and 08 check their claims about it (collapse, perfect-generator losses) in the tests too
+    # full: notebooks 07 and 09 check their claims about it (collapse, perfect-generator losses) in the tests too
     "ring": Problem("ring", lr=1e-3, g_speedup=10.0, steps=1500, quick_steps=1500, batch_size=128, every=250,
                     n_eval=2000),
     # the classic MLP pair (1.5 M + 0.5 M parameters) at the DCGAN rate η = 2e-4, batch 64, G 25x faster
@@ -151,7 +151,7 @@ class Recipe:
     source: str = ""  # where the remedy comes from
 
 
-#: The comparison of notebook 08, in table order. Each row changes one thing (or one paper's bundle) from the
+#: The comparison of notebook 09, in table order. Each row changes one thing (or one paper's bundle) from the
 #: baseline, which collapses because G takes steps much larger than D's (``Problem.g_speedup``).
 RECIPES: dict[str, Recipe] = {r.name: r for r in (
     Recipe("baseline", source="collapse on cue: G's learning rate 10-25 x D's"),

@@ -1,4 +1,4 @@
-"""Figures of the stabilisation lesson (notebook 08): a measured quantity over training for many recipes, and
+"""Figures of the stabilisation lesson (notebook 09): a measured quantity over training for many recipes, and
 their stored sample grids side by side. Shown in notebooks as ``ge.plot.<name>``."""
 
 from __future__ import annotations

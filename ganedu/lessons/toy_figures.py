@@ -1,4 +1,4 @@
-"""Figures of the toy-GAN lessons (notebooks 02, 03, 07, 08): the 1D race of two generator losses, the live 2D
+"""Figures of the toy-GAN lessons (notebooks 02, 03, 07, 09): the 1D race of two generator losses, the live 2D
 field view (D's heatmap, real and fake samples, the generator's gradient arrows), and ring samples in small
 multiples. Shown in notebooks as ``ge.plot.<name>``; real data is green and fakes purple (``plot.REAL/FAKE``)."""
 
