@@ -878,4 +878,30 @@ ZH: dict[str, str] = {
     ),
     "claim_06_g_kernels_divisible": "G 的每个转置卷积，其卷积核大小都能被步幅整除（{kernels}）",
     "claim_06_no_pooling": "两个网络都没有池化层：D 用步幅为 2 的卷积把图像逐次减半，{shapes}",
+    # --- KID, class means, truncation (metrics, models, lessons.latent; notebooks 07 and 10) ---
+    "model_bad_truncation": "截断阈值必须是 > 0 的数（None 表示不截断），得到的是 {value!r}",
+    "fig_precision": "精确率",
+    "fig_recall": "召回率",
+    "fig_no_truncation": "不截断",
+    "fig_truncation_threshold": "截断阈值 τ（|z_i| ≤ τ）",
+    "claim_10_class_means": (
+        "在有可靠样本的 {classes} 个类别中，有 {hits} 个类别的平均 z 缩放到长度 10 后被读成该类别本身"
+    ),
+    "claim_10_mean_arithmetic": (
+        "从 1 的平均值到 7 的平均值的路径上，读数改变了 {changes} 次，从 1 变为 7；"
+        "在被读成 1 的 {n} 个样本中，z − mean(1s) + mean(7s) 有 {became:.0%} 被读成 7"
+    ),
+    "claim_10_truncation_diversity": (
+        "从不截断到 τ = 0.25，特征的离散程度每一步都在下降，召回率从 {r_free:.3f} 降到 {r_tight:.3f}"
+    ),
+    "claim_10_truncation_precision": (
+        "不截断时精确率为 {p_free:.3f}，τ = 0.25 时为 {p_tight:.3f}：精确率上升了"
+        "（只在大多数未截断样本都逼真、即精确率至少为 0.5 时检查）"
+    ),
+    "claim_07_kid_formula": "ge.metrics.kid 给出 {kid:.6f}，逐项写出的求和给出 {loops:.6f}",
+    "claim_07_kid_unbiased": (
+        "从 n = {n0} 到 {n1}，真实对真实的 FD 下降为原来的 1/{ratio:.1f}，而真实对真实的 KID 在每个 n 下"
+        "都落在 0 的 3 个标准误以内（最多 {worst:.1f} 个标准误）；"
+        "真实对生成的 KID 在不同 n 之间的变化不超过 {spread:.0%}"
+    ),
 }
