@@ -166,18 +166,24 @@ def apply(nb: nbformat.NotebookNode, path: str | Path, repo: str | None = None, 
     Idempotent: generated cells are found by their role and replaced; an existing install cell keeps its id,
     execution count and outputs (so a built notebook stays one clean run), other generated cells keep their ids.
     ``shutdown`` and ``hint`` default to the sentences of the notebook's language (:func:`texts`).
-    Returns whether anything changed.
+    A notebook that is not a numbered lesson (the classroom app) gets no shutdown cell: an app's kernel ends
+    with its tab. Returns whether anything changed.
     """
     before = nbformat.writes(nb)
+    lesson_notebook = re.match(r"\d\d_", Path(path).name) is not None
     shutdown = shutdown or texts(path)["shutdown"]
     launch, install = launch_cells(path, repo, hint)
     generated = {"launch": launch, "install": install, "shutdown": shutdown_cell(shutdown)}
+    if not lesson_notebook:
+        del generated["shutdown"]
     old = {}
     lesson = []
     for cell in nb.cells:
         role = role_of(cell)
         if role in generated:
             old.setdefault(role, cell)
+        elif role == "shutdown":  # not wanted here (see above): dropped
+            continue
         else:
             lesson.append(cell)
     for role, cell in generated.items():
@@ -187,7 +193,7 @@ def apply(nb: nbformat.NotebookNode, path: str | Path, repo: str | None = None, 
         install.outputs = old["install"].get("outputs", [])
     if lesson and lesson[0].cell_type == "markdown":
         _strip_badges(lesson[0])
-    nb.cells = lesson[:1] + [launch, install] + lesson[1:] + [generated["shutdown"]]
+    nb.cells = lesson[:1] + [launch, install] + lesson[1:] + ([generated["shutdown"]] if lesson_notebook else [])
     return nbformat.writes(nb) != before
 
 
