@@ -102,6 +102,18 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _stop(proc: subprocess.Popen, log) -> None:
+    """Stop a server started in its own process group (it and the kernels it started), then close its log."""
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+    log.close()
+
+
 def _wait_http(url: str, timeout: float, proc: subprocess.Popen) -> None:
     end = time.monotonic() + timeout
     while time.monotonic() < end:
@@ -155,14 +167,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory):
         _wait_http(f"{base}/api/status?token={token}", SERVER_START_S, proc)
         yield base, token, work
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)  # the server and the kernel it started (same process group)
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=10)
-        log.close()
+        _stop(proc, log)
 
 
 @pytest.mark.parametrize("driver", DRIVERS)
@@ -342,14 +347,7 @@ def test_classroom_app_in_voila_paints_first_then_trains_with_the_new_k(tmp_path
             finally:
                 browser.close()
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=10)
-        log.close()
+        _stop(proc, log)
 
 
 def _wait_port(port: int, proc: subprocess.Popen, timeout: float = SERVER_START_S) -> None:

@@ -98,30 +98,26 @@ def test_returning_the_loss_tensor_itself_passes_without_a_warning(capsys):
 # --- every mistake has its own hint --------------------------------------------------------------------------------
 
 
-def _d(loss_of, zero=True, opts="d"):
-    """A d_step built from parts: ``loss_of(G, D, real, z)``, whether it zeroes D's gradients, which opts step."""
-    def d_step(G, D, opt_g, opt_d, real, z):
+def _update(player, loss_of, zero=True, opts=None):
+    """An update built from parts, for ``player`` "d" or "g": ``loss_of(G, D, real, z)``, whether it zeroes that
+    player's gradients first, and which optimisers it steps (default: the player's own)."""
+    def update(G, D, opt_g, opt_d, real, z):
         if zero:
-            opt_d.zero_grad()
+            (opt_g if player == "g" else opt_d).zero_grad()
         loss = loss_of(G, D, real, z)
         loss.backward()
-        for name in opts:
+        for name in player if opts is None else opts:
             (opt_g if name == "g" else opt_d).step()
         return loss.item()
-    return d_step
+    return update
 
 
-def _g(loss_of, zero=True, opts="g"):
-    """A g_step built the same way."""
-    def g_step(G, D, opt_g, opt_d, real, z):
-        if zero:
-            opt_g.zero_grad()
-        loss = loss_of(G, D, real, z)
-        loss.backward()
-        for name in opts:
-            (opt_g if name == "g" else opt_d).step()
-        return loss.item()
-    return g_step
+def _d(loss_of, zero=True, opts=None):
+    return _update("d", loss_of, zero, opts)
+
+
+def _g(loss_of, zero=True, opts=None):
+    return _update("g", loss_of, zero, opts)
 
 
 L_D = lambda G, D, real, z: F.softplus(-D(real)).mean() + F.softplus(D(G(z).detach())).mean()  # noqa: E731
