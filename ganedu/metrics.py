@@ -297,7 +297,8 @@ def load_classifier(path: str | os.PathLike) -> Classifier:
     if blob.get("version") != CACHE_VERSION:
         raise ValueError(msg("metrics_clf_version", path=path, found=blob.get("version"), want=CACHE_VERSION))
     spec = blob["spec"]
-    clf = Classifier(widths=tuple(spec["widths"]), hidden=spec["hidden"])
+    with config.seeded(0):  # its initial weights are overwritten below: building it must not draw from the
+        clf = Classifier(widths=tuple(spec["widths"]), hidden=spec["hidden"])  # learner's seeded global stream
     clf.load_state_dict(blob["state_dict"])
     clf.meta = dict(blob.get("meta", {}))
     return clf.eval()

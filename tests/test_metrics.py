@@ -721,3 +721,17 @@ def test_meter_compares_with_held_out_digits_by_default(clf, digits, monkeypatch
     explicit = M.QualityMeter(unseen, clf=clf, every=1, n=10)
     assert asked == [clf]  # the default asked the classifier which digits it never saw
     assert torch.allclose(default.real_stats.mean, explicit.real_stats.mean)
+
+
+def test_loading_a_classifier_leaves_the_global_random_stream_alone(tmp_path):
+    # a notebook seeded once must draw the same numbers whether the classifier was trained (a fresh cache) or
+    # loaded (a warm one): building the net to load into must not consume torch's global generator
+    torch.manual_seed(0)
+    clf = M.Classifier()
+    path = M.save_classifier(clf, tmp_path / "clf.pt")
+    torch.manual_seed(123)
+    expected = torch.rand(3)
+    torch.manual_seed(123)
+    loaded = M.load_classifier(path)
+    assert torch.equal(torch.rand(3), expected)
+    assert all(torch.equal(a, b) for a, b in zip(loaded.parameters(), clf.parameters()))
