@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import torch
 from torch import Tensor, nn
 
-from . import config, models
+from . import models
 from .messages import msg
 
 if TYPE_CHECKING:  # checkpoints sits below train in the layers: import it only where a Trainer is rebuilt
@@ -278,9 +278,7 @@ def rebuild(ckpt: dict, role: str, path: str | os.PathLike = "") -> nn.Module:
     """The ``role`` ("generator" or "discriminator") net of a loaded checkpoint or ``snapshot``, rebuilt from its
     spec with its saved weights; ``path`` names the file in errors."""
     try:
-        with config.seeded(0):  # the initial weights are replaced next: loading leaves the learner's seeded
-            net = models.from_spec(ckpt[f"{role}_spec"], role)  # global stream where it was
-        net.load_state_dict(ckpt["trainer"][role])
+        net = models.loaded(lambda: models.from_spec(ckpt[f"{role}_spec"], role), ckpt["trainer"][role])
     except (KeyError, TypeError, ValueError, RuntimeError) as err:  # tampered spec or weights that do not fit it
         raise CheckpointError(msg("ckpt_damaged", path=path, reason=_reason(err))) from err
     return net

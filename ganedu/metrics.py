@@ -297,9 +297,7 @@ def load_classifier(path: str | os.PathLike) -> Classifier:
     if blob.get("version") != CACHE_VERSION:
         raise ValueError(msg("metrics_clf_version", path=path, found=blob.get("version"), want=CACHE_VERSION))
     spec = blob["spec"]
-    with config.seeded(0):  # its initial weights are overwritten below: building it must not draw from the
-        clf = Classifier(widths=tuple(spec["widths"]), hidden=spec["hidden"])  # learner's seeded global stream
-    clf.load_state_dict(blob["state_dict"])
+    clf = models.loaded(lambda: Classifier(widths=tuple(spec["widths"]), hidden=spec["hidden"]), blob["state_dict"])
     clf.meta = dict(blob.get("meta", {}))
     return clf.eval()
 
@@ -519,7 +517,7 @@ def kid(feat_a: Feats, feat_b: Feats) -> float:
 
     The diagonal terms k(a_i, a_i) are left out, so for two samples of the same distribution its *expected* value
     is exactly 0 at every m and n (a single estimate can be negative), where the Fréchet distance is biased
-    upwards by about d/n. Symmetric in a and b; in float64.
+    upwards by about d(d + 5)/(2n) (tests/test_metrics.py derives it). Symmetric in a and b; in float64.
     """
     a, b = _check_feats(feat_a, "features a"), _check_feats(feat_b, "features b")
     if a.shape[1] != b.shape[1]:

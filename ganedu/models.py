@@ -7,7 +7,7 @@ it from plain data, which is what lets ``torch.load(..., weights_only=True)`` re
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import torch
@@ -324,6 +324,15 @@ def from_spec(spec: dict, role: str = "generator") -> nn.Module:
 
 
 # --- using a network: its size, eval mode, samples, latent paths --------------------------------------------------
+
+
+def loaded(build: Callable[[], nn.Module], state: dict) -> nn.Module:
+    """``build()`` a net and load ``state`` into it, without drawing from torch's global generator: the initial
+    weights are replaced anyway, and what a seeded notebook draws next must not depend on whether it loaded a file."""
+    with torch.random.fork_rng(devices=[]):
+        net = build()
+    net.load_state_dict(state)
+    return net
 
 
 def count_parameters(net: nn.Module) -> int:

@@ -219,3 +219,16 @@ def test_hinge_optimum_is_the_sign_and_its_loss_is_2_minus_2tv():
     rng = np.random.default_rng(0)
     for _ in range(3):
         assert dv.hinge_value(f_star + rng.normal(0, 0.2, X.shape), P6, Q6, X) > best
+
+
+def test_triangular_discrimination_and_total_variation_reach_their_bounds():
+    # the docstrings' ranges: 0 <= Δ <= 2 and 0 <= TV <= 1, with 0 exactly for p = q and the maximum exactly when
+    # the supports do not overlap (then (p - q)²/(p + q) = p + q and |p - q| = p + q, each integrating to 2)
+    x = np.linspace(-1.0, 4.0, 5001)
+    p, q = dv.uniform_pdf(x, 0.0, 1.0), dv.uniform_pdf(x, 2.0, 3.0)
+    assert dv.triangular_discrimination(p, p, x) == 0.0 and dv.total_variation(p, p, x) == 0.0
+    assert dv.triangular_discrimination(p, q, x) == pytest.approx(2.0, abs=1e-9)
+    assert dv.total_variation(p, q, x) == pytest.approx(1.0, abs=1e-9)
+    half = dv.uniform_pdf(x, 0.5, 1.5)  # half overlap: Δ = 1, TV = 1/2
+    assert dv.triangular_discrimination(p, half, x) == pytest.approx(1.0, abs=1e-2)
+    assert dv.total_variation(p, half, x) == pytest.approx(0.5, abs=1e-2)

@@ -28,7 +28,7 @@ class _Linear(torch.nn.Module):
 
 
 def test_critics_figure_one_panel_per_critic_titled_with_its_numbers() -> None:
-    fits = {m: dv.CriticFit(m, _Linear(), 1.5, 0.9, 1.1, 0.95, []) for m in ("gp", "sn")}
+    fits = {m: dv.CriticFit(m, _Linear(), 1.5, 0.9, 1.1, 0.95) for m in ("gp", "sn")}
     fig = ge.plot.critics_figure(dv.Cloud(), dv.Cloud(shift=(1.0, 0.0)), fits, n=50)
     titles = [ax.get_title() for ax in fig.axes]
     assert titles == [msg("fig_wd_critic_title", method=m, estimate=1.5, grad=0.9) for m in ("gp", "sn")]

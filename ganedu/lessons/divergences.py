@@ -196,12 +196,6 @@ class CriticFit:
     grad_mean: float  # mean |f'(x)| over those samples
     grad_max: float  # largest |f'(x)| over them
     grad_interp_mean: float  # mean |f'| on interpolates between them (where the gradient penalty acts)
-    curve: list  # the minibatch estimate E_p f - E_q f after every step
-
-    def __call__(self, x: np.ndarray) -> np.ndarray:
-        with torch.no_grad():
-            t = torch.as_tensor(np.asarray(x, dtype=np.float32)).reshape(-1, 1)
-            return self.net(t).reshape(np.shape(x)).double().numpy()
 
 
 def _abs_grad(net: nn.Module, x: Tensor) -> Tensor:
@@ -238,7 +232,6 @@ def train_critic(p: theory.Mixture | Cloud, q: theory.Mixture | Cloud, method: s
         if method == "sn":
             models.spectral_normalize(net)
         opt = torch.optim.Adam(net.parameters(), lr=lr, betas=(0.0, 0.9))
-        curve = []
         for _ in range(steps):
             real, fake = p.sample(batch, gen), q.sample(batch, gen)  # (B, 1) each
             f_real, f_fake = net(real), net(fake)
@@ -252,14 +245,13 @@ def train_critic(p: theory.Mixture | Cloud, q: theory.Mixture | Cloud, method: s
                 with torch.no_grad():
                     for w in net.parameters():
                         w.clamp_(-clip, clip)
-            curve.append(float(f_real.detach().mean() - f_fake.detach().mean()))
         net.eval()
         real, fake = p.sample(n_eval, gen), q.sample(n_eval, gen)
         with torch.no_grad():
             estimate = float(net(real).mean() - net(fake).mean())
         grads = torch.cat([_abs_grad(net, real), _abs_grad(net, fake)])
         interp = _abs_grad(net, losses.interpolates(real, fake))
-    return CriticFit(method, net, estimate, float(grads.mean()), float(grads.max()), float(interp.mean()), curve)
+    return CriticFit(method, net, estimate, float(grads.mean()), float(grads.max()), float(interp.mean()))
 
 
 # --- 5 · losses beside sample quality along a run ------------------------------------------------------------------

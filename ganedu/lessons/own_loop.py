@@ -24,10 +24,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
-import torch.nn.functional as F
 from torch import Tensor, nn
 
-from .. import models
+from .. import losses, models
 from ..config import seeded
 from ..messages import msg
 from ..train import TrainConfig, Trainer
@@ -51,7 +50,7 @@ StepFn = Callable[[nn.Module, nn.Module, torch.optim.Optimizer, torch.optim.Opti
 def _d_step(G: nn.Module, D: nn.Module, opt_g, opt_d, real: Tensor, z: Tensor) -> float:
     opt_d.zero_grad()
     fake = G(z).detach()  # G's samples as plain data: no gradient flows back into G
-    loss = F.softplus(-D(real)).mean() + F.softplus(D(fake)).mean()  # -mean log D(x) - mean log(1 - D(G(z)))
+    loss = losses.d_loss_bce(D(real), D(fake))  # -mean log D(x) - mean log(1 - D(G(z))), as the trainer
     loss.backward()
     opt_d.step()
     return loss.item()
@@ -59,7 +58,7 @@ def _d_step(G: nn.Module, D: nn.Module, opt_g, opt_d, real: Tensor, z: Tensor) -
 
 def _g_step(G: nn.Module, D: nn.Module, opt_g, opt_d, real: Tensor, z: Tensor) -> float:
     opt_g.zero_grad()
-    loss = F.softplus(-D(G(z))).mean()  # -mean log D(G(z)), the non-saturating loss
+    loss = losses.g_loss_nonsaturating(D(G(z)))  # -mean log D(G(z)), the non-saturating loss
     loss.backward()  # fills D's gradients too; only opt_g steps, and opt_d.zero_grad() clears them later
     opt_g.step()
     return loss.item()
@@ -222,14 +221,14 @@ def _diagnose_d(d_step: StepFn) -> None:
         r, f = D(real), D(G(z))
     wrong = {  # what a loss that is not L_D may be
         "own_loop_d_sign": -ref.loss,
-        "own_loop_d_swapped": float(F.softplus(r).mean() + F.softplus(-f).mean()),
-        "own_loop_d_g_loss": float(F.softplus(-f).mean()),
+        "own_loop_d_swapped": float(losses.d_loss_bce(f, r)),  # real and fake terms exchanged
+        "own_loop_d_g_loss": float(losses.g_loss_nonsaturating(f)),
     }
     if not _close(mine.loss, ref.loss):
         key = next((k for k, v in wrong.items() if _close(mine.loss, v)), None)
         raise _Verdict(msg(key) if key else msg("own_loop_d_loss", got=mine.loss, want=ref.loss))
     if not _same(mine.d_after, ref.d_after):
-        right = _gradient(lambda G, D: F.softplus(-D(real)).mean() + F.softplus(D(G(z).detach())).mean(), "D")
+        right = _gradient(lambda G, D: losses.d_loss_bce(D(real), D(G(z).detach())), "D")
         raise _Verdict(_grad_hint(mine.d_grads, mine.d_stale, right, "d"))
 
 
@@ -246,7 +245,7 @@ def _diagnose_g(g_step: StepFn) -> None:
     G, D = _nets()
     with torch.no_grad():
         f = D(G(z))
-    minimax = float(-F.softplus(f).mean())  # E[log(1 - D(G(z)))]
+    minimax = float(losses.g_loss_minimax(f))  # E[log(1 - D(G(z)))]
     wrong = {"own_loop_g_minimax": minimax, "own_loop_g_sign": -ref.loss}
     if not _close(mine.loss, ref.loss):
         key = next((k for k, v in wrong.items() if _close(mine.loss, v)), None)
@@ -254,7 +253,7 @@ def _diagnose_g(g_step: StepFn) -> None:
             key = "own_loop_g_sign"  # -E[log(1 - D(G(z)))]: the minimax loss, climbed instead of descended
         raise _Verdict(msg(key) if key else msg("own_loop_g_loss", got=mine.loss, want=ref.loss))
     if not _same(mine.g_after, ref.g_after):
-        right = _gradient(lambda G, D: F.softplus(-D(G(z))).mean(), "G")
+        right = _gradient(lambda G, D: losses.g_loss_nonsaturating(D(G(z))), "G")
         raise _Verdict(_grad_hint(mine.g_grads, mine.g_stale, right, "g"))
 
 
