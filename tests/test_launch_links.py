@@ -18,15 +18,8 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 REPO = Path(__file__).resolve().parent.parent
 
 
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(name, REPO / "tools" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+import launch_links as links  # noqa: E402 - tools/ is on pytest's path (pyproject.toml)
 
-
-links = _load("launch_links")
 NOTEBOOKS = sorted(p for p in (REPO / "notebooks").glob("**/*.ipynb") if ".ipynb_checkpoints" not in p.parts)
 
 

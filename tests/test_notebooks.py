@@ -7,7 +7,6 @@ The usual remedy for a failure here is a rebuild: ``python tools/build_notebooks
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import sys
 from pathlib import Path
@@ -21,15 +20,8 @@ from ganedu.messages import msg
 REPO = Path(__file__).resolve().parent.parent
 
 
-def _load_hygiene():
-    spec = importlib.util.spec_from_file_location("notebook_hygiene", REPO / "tools" / "notebook_hygiene.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
+import notebook_hygiene as hygiene  # noqa: E402 - tools/ is on pytest's path (pyproject.toml)
 
-
-hygiene = _load_hygiene()
 NOTEBOOKS = hygiene.notebook_paths(REPO / "notebooks")
 BOOKS = {p: json.loads(p.read_text(encoding="utf-8")) for p in NOTEBOOKS}
 REFERENCE = hygiene.reference_profile(BOOKS.values())
@@ -282,18 +274,12 @@ def test_other_cores_than_most_notebooks_fail():
 
 # --- the build tool: reference data folder, path rewriting, widget placeholder -----------------------------------
 
-def _load_builder():
-    spec = importlib.util.spec_from_file_location("build_notebooks", REPO / "tools" / "build_notebooks.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def builder():
     pytest.importorskip("nbclient")
-    return _load_builder()
+    import build_notebooks
+
+    return build_notebooks
 
 
 def _fake_split(root: Path, *prefixes: str) -> Path:

@@ -9,9 +9,7 @@ exists and is what the generator makes of English + catalogue (code identical bu
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 
 import nbformat
@@ -22,15 +20,8 @@ REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = REPO / "notebooks"
 
 
-def _load_tool():
-    spec = importlib.util.spec_from_file_location("translate_notebooks", REPO / "tools" / "translate_notebooks.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
+import translate_notebooks as tool  # noqa: E402 - tools/ is on pytest's path (pyproject.toml)
 
-
-tool = _load_tool()
 ENGLISH = tool.english_notebooks(NOTEBOOKS)
 
 
