@@ -425,7 +425,6 @@ EN: dict[str, str] = {
     "cli_help_split_eval": (
         "real digits to compare with (default held-out: digits the metrics classifier never learned from)"
     ),
-    "cli_progress": "step {step}{goal} | {rate:.0f} steps/s | D loss {d_loss:.3f} G loss {g_loss:.3f}",
     "cli_resume_model": (
         "{path} holds a {saved} run, and a resumed run keeps its networks: drop --model {value}, or train a new run "
         "without --resume"

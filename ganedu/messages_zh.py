@@ -390,7 +390,6 @@ ZH: dict[str, str] = {
     "cli_help_samples": "生成数字的 .npy 文件：浮点数 (N, 1, 28, 28)，取值 [-1, 1]",
     "cli_help_eval_n": "从 --checkpoint 抽取的样本数，1 到 {high}（默认：与真实数字一样多，最多 5000）",
     "cli_help_split_eval": "用来比较的真实数字（默认 held-out：评估分类器从未学过的数字）",
-    "cli_progress": "第 {step}{goal} 步 | {rate:.0f} 步/秒 | D 损失 {d_loss:.3f} G 损失 {g_loss:.3f}",
     "cli_resume_model": (
         "{path} 保存的是 {saved} 模型的一次运行，恢复的运行沿用它的网络：请去掉 --model {value}，或者不用 --resume、"
         "重新训练一次"

@@ -223,7 +223,7 @@ class Trainer:
         """
         steps, max_seconds, callbacks = _check_run(steps, max_seconds, callbacks)
         bar = TrainingBar(steps, desc, progress) if progress is not False else None
-        if bar is not None:
+        if bar is not None and not bar.off:  # a bar tqdm turned off costs no call per step
             callbacks = [bar, *callbacks]
         self._stop.clear()
         self.status = None

@@ -40,7 +40,6 @@ import nbformat
 
 REPO = Path(__file__).resolve().parent.parent
 LANGS = ("zh",)  # the translations this tool builds: notebooks/<lang>/
-GENERATED_ROLES = ("launch", "install", "shutdown")  # cells generated, not translated (metadata ganedu.role)
 sys.path.insert(0, str(REPO / "tools"))
 try:  # the shared cells' generator (tools/launch_links.py), which the build applies to every notebook too
     import launch_links
