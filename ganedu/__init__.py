@@ -14,7 +14,8 @@ __version__ = "0.1.0"
 # the core library at the top of the package, lesson material in ganedu.lessons, the interface in ganedu.interface.
 _SUBMODULES = {
     # core: what a GAN needs, and nothing a lesson or a front end needs
-    "checkpoints": "checkpoints", "config": "config", "data": "data", "losses": "losses", "messages": "messages",
+    "checkpoints": "checkpoints", "config": "config", "data": "data", "ema": "ema", "losses": "losses",
+    "messages": "messages",
     "metrics": "metrics", "models": "models", "progress": "progress", "train": "train",
     # lessons: the props of one or a few notebooks
     "theory": "lessons.theory", "divergences": "lessons.divergences", "dirac": "lessons.dirac", "toy": "lessons.toy",

@@ -274,11 +274,11 @@ def load(path: str | os.PathLike) -> dict:
     return data
 
 
-def rebuild(ckpt: dict, role: str, path: str | os.PathLike = "") -> nn.Module:
+def rebuild(ckpt: dict, role: str, path: str | os.PathLike = "", weights: str | None = None) -> nn.Module:
     """The ``role`` ("generator" or "discriminator") net of a loaded checkpoint or ``snapshot``, rebuilt from its
-    spec with its saved weights; ``path`` names the file in errors."""
+    spec with its saved weights (the entry ``weights``, default ``role``); ``path`` names the file in errors."""
     try:
-        net = models.loaded(lambda: models.from_spec(ckpt[f"{role}_spec"], role), ckpt["trainer"][role])
+        net = models.loaded(lambda: models.from_spec(ckpt[f"{role}_spec"], role), ckpt["trainer"][weights or role])
     except (KeyError, TypeError, ValueError, RuntimeError) as err:  # tampered spec or weights that do not fit it
         raise CheckpointError(msg("ckpt_damaged", path=path, reason=_reason(err))) from err
     return net
@@ -291,9 +291,17 @@ def _reason(err: BaseException) -> str:
     return text.splitlines()[0][:200] if text else type(err).__name__
 
 
+def sampler(ckpt: dict, path: str | os.PathLike = "") -> nn.Module:
+    """The generator a loaded checkpoint or ``snapshot`` samples from: its average of G's weights when the run kept
+    one (``TrainConfig.ema``), else G; what ``Trainer.sampler`` was when it was saved."""
+    averaged = isinstance(ckpt.get("trainer"), dict) and "generator_ema" in ckpt["trainer"]
+    return rebuild(ckpt, "generator", path, weights="generator_ema" if averaged else None)
+
+
 def load_generator(path: str | os.PathLike, device: str | torch.device = "cpu") -> nn.Module:
-    """The trained generator of a checkpoint, in eval mode, ready to sample."""
-    return rebuild(load(path), "generator", path).to(device).eval()
+    """The trained generator of a checkpoint (:func:`sampler`: the average when the run kept one), in eval mode,
+    ready to sample."""
+    return sampler(load(path), path).to(device).eval()
 
 
 def resume(

@@ -84,6 +84,14 @@ EN: dict[str, str] = {
     "dash_tip_step": "One step: k discriminator updates, then one generator update",
     "dash_tip_reset": "Back to the untrained networks (the trainer's first weights); history cleared, settings kept",
     "dash_tip_save": "Save a checkpoint you can load later to continue",
+    "dash_best": "Best",
+    "dash_tip_best": "Put back the best generator the quality meter has measured (lowest FD)",
+    "dash_best_done": (
+        "Put back the generator of step {step} (FD {fd:.2f}, the lowest measured); Save writes it, and training "
+        "goes on from step {now}."
+    ),
+    "dash_best_none": "No generator measured yet: the quality meter measures every {every} steps.",
+    "dash_best_no_meter": "Best needs a quality meter: pass callbacks=[ge.metrics.QualityMeter()] to the dashboard.",
     "dash_samples": "Generator samples (same noise z every frame)",
     "dash_curves": "Losses and mean D outputs",
     "dash_quality": "Sample quality",
@@ -399,7 +407,13 @@ EN: dict[str, str] = {
         "keeps its own)"
     ),
     "cli_help_k": "discriminator steps per generator step, 1 to {high} (default {default})",
-    "cli_help_lr": "{who} learning rate (default {cpu:g} on a CPU, else {gpu:g}; a resumed run keeps its own)",
+    "cli_help_ema": (
+        "decay of the average of the generator's weights that samples and the saved generator come from "
+        "(default {default:g}, a memory of about 1/(1 - decay) steps; 0: the trained generator itself; a resumed run "
+        "keeps its own)"
+    ),
+    "cli_bad_decay": "expected a decay in [0, 1) such as {default:g} (0 turns the average off), got {value!r}",
+    "cli_help_lr": "{who} learning rate (default {default:g}; a resumed run keeps its own)",
     "cli_help_loss": (
         "generator loss, each with its matching discriminator loss: nonsaturating and minimax train a BCE "
         "discriminator, least_squares an LSGAN one, wasserstein a WGAN-GP critic (gradient penalty weight {gp:g}) "

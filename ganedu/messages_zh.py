@@ -82,6 +82,13 @@ ZH: dict[str, str] = {
     "dash_tip_step": "走一步：先更新判别器 k 次，再更新生成器一次",
     "dash_tip_reset": "回到未训练的网络（训练器最初的权重）；清空历史，保留设置",
     "dash_tip_save": "保存一个检查点，以后可以加载它继续训练",
+    "dash_best": "最佳",
+    "dash_tip_best": "放回质量计测到的最好的生成器（FD 最低）",
+    "dash_best_done": (
+        "已放回第 {step} 步的生成器（FD {fd:.2f}，测到的最低值）；“保存”会写下它，训练从第 {now} 步继续。"
+    ),
+    "dash_best_none": "还没有测量过生成器：质量计每 {every} 步测量一次。",
+    "dash_best_no_meter": "“最佳”需要质量计：把 callbacks=[ge.metrics.QualityMeter()] 传给仪表盘。",
     "dash_samples": "生成器的样本（每一帧用同一批噪声 z）",
     "dash_curves": "损失与 D 的平均输出",
     "dash_quality": "样本质量",
@@ -369,7 +376,12 @@ ZH: dict[str, str] = {
     "cli_help_max_seconds": "训练这么多秒后停止",
     "cli_help_batch_size": "小批量大小，{low} 到 {high}（默认 {default}；批归一化至少需要 2；恢复的运行沿用自己的）",
     "cli_help_k": "每个生成器步里判别器的步数，1 到 {high}（默认 {default}）",
-    "cli_help_lr": "{who} 的学习率（CPU 上默认 {cpu:g}，否则 {gpu:g}；恢复的运行沿用自己的）",
+    "cli_help_ema": (
+        "生成器权重平均值的衰减率：样本和保存的生成器都来自这个平均（默认 {default:g}，大约记住最近 1/(1 - 衰减率) 步；"
+        "0：直接用训练中的生成器；恢复的运行沿用自己的）"
+    ),
+    "cli_bad_decay": "需要一个 [0, 1) 中的衰减率，例如 {default:g}（0 表示不取平均），得到的是 {value!r}",
+    "cli_help_lr": "{who} 的学习率（默认 {default:g}；恢复的运行沿用自己的）",
     "cli_help_loss": (
         "生成器损失，各自配有相应的判别器损失：nonsaturating 和 minimax 训练 BCE 判别器，least_squares 训练 "
         "LSGAN 判别器，wasserstein 训练 WGAN-GP 评论器（梯度惩罚权重 {gp:g}）（默认 {default}）"

@@ -23,6 +23,7 @@ Everything here except :func:`classifier` (which reads data and a cache file) is
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import time
@@ -849,7 +850,8 @@ class QualityMeter:
     The real features' Gaussian is fitted once, at construction, so each measurement costs one classifier pass
     over ``n`` samples plus a 128x128 eigendecomposition.
     The best generator (lowest FD so far) is kept as a CPU copy of its state_dict; :meth:`restore_best` puts it
-    back, so a later collapse never destroys the best result.
+    back, so a later collapse never destroys the best result. The generator measured and kept is the one the
+    trainer samples from (``Trainer.sampler``: the average of G's weights when ``TrainConfig.ema`` is set).
     """
 
     def __init__(self, real: Images | None = None, clf: Classifier | None = None,
@@ -901,10 +903,12 @@ class QualityMeter:
         self.seconds += time.perf_counter() - start
 
     def restore_best(self, trainer: Trainer) -> int:
-        """Load the best generator seen into ``trainer``'s generator (in place); returns its step."""
+        """Load the best generator seen into the generator ``trainer`` samples from (in place); returns its step.
+        Training on moves it again (an average follows G's weights within ~1/(1 - decay) steps)."""
         if self.best_state is None:
             raise RuntimeError(msg("metrics_no_best", every=self.every))
-        _generator(trainer).load_state_dict(self.best_state)
+        with getattr(trainer, "lock", contextlib.nullcontext()):  # not halfway through another thread's step
+            _generator(trainer).load_state_dict(self.best_state)
         return self.best_step
 
     def reached(self, level: Threshold) -> bool:
@@ -930,7 +934,8 @@ class QualityMeter:
 
 
 def _generator(trainer) -> nn.Module:
-    g = getattr(trainer, "G", None)
+    """The generator ``trainer`` samples from (``Trainer.sampler``: G's average when it keeps one), else its G."""
+    g = getattr(trainer, "sampler", getattr(trainer, "G", None))
     if not isinstance(g, nn.Module):
         raise AttributeError(msg("metrics_no_generator"))
     return g

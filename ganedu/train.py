@@ -30,6 +30,7 @@ from torch import Tensor, nn
 from . import config, losses, models
 from .config import pick_device, quick
 from .divergence import exploding, first_nonfinite_row, loss_cause, weights_cause
+from .ema import EMA
 from .fastpath import LearningRates, StepGraphs, adam
 from .knobs import K_MAX, Knob, check_k, check_loss, check_lr, check_positive_int
 from .messages import msg
@@ -53,6 +54,7 @@ class TrainConfig:
     lr_g: float = 2e-4  # Adam step size for G; same DCGAN recipe
     betas: tuple[float, float] = (0.5, 0.999)  # beta1 = 0.5: DCGAN found the default 0.9 made training oscillate
     loss: str = "nonsaturating"  # G loss; "minimax" has vanishing gradients when D wins (Goodfellow et al. 2014)
+    ema: float | None = None  # decay of an average of G's weights to sample from (ganedu.ema); None: G itself
     seed: int | None = 0  # seeds the trainer's own random generator (batches, noise); None = fresh randomness
     device: str = "auto"  # "auto" picks CUDA, then MPS, then the CPU
     fast: bool | None = None  # None: fast path on CUDA (graphs) and CPU (fused Adam, ~1.3x); eager on MPS
@@ -181,6 +183,8 @@ class Trainer:
             self._lrs.apply(self._lr_d, self._lr_g)
             loss_name = self._loss
             self._steps.run(f"g:{loss_name}", lambda: self._g_update(loss_name))
+            if self.ema is not None:
+                self.ema.update(self.G)
             self._unchecked = True
 
     def step(self) -> None:
@@ -201,6 +205,8 @@ class Trainer:
                 self._steps.run("d", self._d_update)
                 d_steps += 1
             self._steps.run(f"dg:{loss_name}", lambda: self._last_d_g_record(loss_name))
+            if self.ema is not None:  # eager, after the graph: averaging reads G's new weights
+                self.ema.update(self.G)
             self.step_count += 1
             self._unchecked = True
             self._pending.append({"step": self.step_count, "k": d_steps, "lr_d": lr_d, "lr_g": lr_g,
@@ -309,6 +315,8 @@ class Trainer:
         self.graphs = self.fast and self.device.type == "cuda"  # CUDA graphs need a CUDA device
         self.G = generator.to(self.device).train()
         self.D = discriminator.to(self.device).train()
+        # the average of G's weights that samples come from (TrainConfig.ema), updated after every G step
+        self.ema = None if cfg.ema is None else EMA(self.G, decay=cfg.ema)
         self.d_loss_fn = d_loss
         self.d_penalty = d_penalty  # added to D's loss: fn(critic, real, fake), critic(x) -> logits (B, 1)
         self._joint_d = not any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in discriminator.modules())
@@ -355,6 +363,8 @@ class Trainer:
         out = {"slot": self._ring.slot}  # the metrics ring index: a capture's warm-up must not move it
         out.update({f"G.{k}": v for k, v in self.G.state_dict().items()})
         out.update({f"D.{k}": v for k, v in self.D.state_dict().items()})
+        if self.ema is not None:
+            out.update({f"E.{k}": v for k, v in self.ema.generator.state_dict().items()})
         out.update(optimizer_tensors("opt_g", self.opt_g))
         out.update(optimizer_tensors("opt_d", self.opt_d))
         return out
@@ -431,32 +441,41 @@ class Trainer:
 
     @torch.no_grad()
     def samples(self, n: int | None = None, noise: Tensor | None = None, labels: Tensor | None = None) -> Tensor:
-        """Generator outputs (eval mode) for the fixed noise (or ``noise``), as a CPU tensor.
+        """Outputs of :attr:`sampler` (eval mode) for the fixed noise (or ``noise``), as a CPU tensor.
 
         A conditional generator gets ``labels`` (default: the fixed labels, 0, 1, ..., 9, 0, ... in grid order).
         """
-        with self._lock, models.evaluating(self.G):
+        G = self.sampler
+        with self._lock, models.evaluating(G):
             z = self.fixed_noise[: n or len(self.fixed_noise)] if noise is None else noise.to(self.device)
-            y = None
-            if self.labels is not None:
-                y = self.fixed_labels[: len(z)] if labels is None else torch.as_tensor(labels).to(self.device)
-            return self._g(z, y).float().cpu()
+            if self.labels is None:
+                return G(z).float().cpu()
+            y = self.fixed_labels[: len(z)] if labels is None else torch.as_tensor(labels).to(self.device)
+            return G(z, y).float().cpu()
 
     def generate(self, n: int, batch: int = 1000, labels: Tensor | None = None) -> Tensor:
-        """``n`` fresh samples (eval mode) on the CPU, from noise of a separate seeded generator (``models.sample``).
+        """``n`` fresh samples of :attr:`sampler` (eval mode) on the CPU, from noise of a separate seeded generator
+        (``models.sample``).
 
         A conditional generator gets ``labels`` (n,), default: classes in turn (0, 1, ..., 9, 0, ...).
         """
         if self.labels is not None and labels is None:
             labels = torch.arange(n) % self.num_classes
         with self._lock:
-            return models.sample(self.G, n, labels=labels, batch=batch)
+            return models.sample(self.sampler, n, labels=labels, batch=batch)
+
+    @property
+    def sampler(self) -> nn.Module:
+        """The generator samples come from: the average of G's weights (``TrainConfig.ema``), else G itself."""
+        return self.G if self.ema is None else self.ema.generator
 
     def reset(self) -> None:
         """Back to the weights, optimizer state and random stream of construction; history cleared."""
         with self._lock:
             self._pending = []
             self._safety.back_to_initial()
+            if self.ema is not None:
+                self.ema.updates = 0
             self._ring.clear()
             self._history = History()
             self.step_count, self._elapsed, self._t0, self.status, self._warned = 0, 0.0, None, None, False
@@ -486,18 +505,25 @@ class Trainer:
                 "fixed_noise": self.fixed_noise.detach().to("cpu", copy=True),
                 "rng": self._gen.get_state().clone(),
                 "config": {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(self.config).items()},
+                **({} if self.ema is None else {
+                    "generator_ema": {k: v.detach().clone() for k, v in self.ema.generator.state_dict().items()},
+                    "ema_updates": self.ema.updates}),
             }
 
     def load_state_dict(self, state: dict) -> None:
         """Continue a saved run: same weights, optimizer moments, knobs, step count, history and noise."""
         with self._lock:
-            broken = first_nonfinite({"generator": state["generator"], "discriminator": state["discriminator"]})
+            nets = ("generator", "discriminator", "generator_ema")
+            broken = first_nonfinite({name: state[name] for name in nets if name in state})
             if broken is not None:  # never continue from (or keep as good) a diverged state
                 raise ValueError(msg("train_load_nonfinite", net=broken[0], tensor=broken[1]))
             self._pending = []
             self._ring.clear()
             self.G.load_state_dict(state["generator"])
             self.D.load_state_dict(state["discriminator"])
+            if self.ema is not None:  # a run saved without an average starts one from its G
+                self.ema.generator.load_state_dict(state.get("generator_ema", state["generator"]))
+                self.ema.updates = int(state.get("ema_updates", 0))
             LearningRates.load(self.opt_g, copy.deepcopy(state["opt_g"]))
             LearningRates.load(self.opt_d, copy.deepcopy(state["opt_d"]))
             knobs = state["knobs"]

@@ -161,15 +161,36 @@ def test_evaluate_rejects_wrong_shapes(tmp_path, capsys):
     assert "(N, 1, 28, 28)" in capsys.readouterr().err
 
 
-def test_cpu_default_learning_rate_and_explicit_override(tmp_path):
+def test_default_learning_rates_and_explicit_override(tmp_path):
     out = tmp_path / "run"
     cli.main(["train", "--steps", "1", "--batch-size", "4", "--split", "test", "--out", str(out), "--quiet",
               "--device", "cpu"])
-    assert json.loads((out / "history.json").read_text())["lr_d"] == [cli.CPU_LR]
+    hist = json.loads((out / "history.json").read_text())
+    assert hist["lr_d"] == [TrainConfig.lr_d] and hist["lr_g"] == [TrainConfig.lr_g]  # the same on every device
     cli.main(["train", "--steps", "1", "--batch-size", "4", "--split", "test", "--out", str(out), "--quiet",
               "--device", "cpu", "--lr-d", "1e-4"])
     hist = json.loads((out / "history.json").read_text())
-    assert hist["lr_d"] == [1e-4] and hist["lr_g"] == [cli.CPU_LR]
+    assert hist["lr_d"] == [1e-4] and hist["lr_g"] == [TrainConfig.lr_g]
+
+
+def test_runs_average_the_generator_by_default_and_ema_0_turns_it_off(tmp_path):
+    from ganedu import ema
+
+    out = tmp_path / "run"
+    cli.main(["train", "--steps", "2", "--out", str(out), *QUICK])
+    saved = torch.load(out / "generator.pt", weights_only=True)["trainer"]
+    assert saved["config"]["ema"] == ema.EMA_DECAY and saved["ema_updates"] == 2
+    G = checkpoints.load_generator(out / "generator.pt")  # sample and evaluate read the average
+    assert all(torch.equal(v, saved["generator_ema"][k]) for k, v in G.state_dict().items())
+    cli.main(["train", "--steps", "2", "--out", str(out), "--ema", "0", *QUICK])
+    saved = torch.load(out / "generator.pt", weights_only=True)["trainer"]
+    assert saved["config"]["ema"] is None and "generator_ema" not in saved
+
+
+@pytest.mark.parametrize("value", ["1", "-0.1", "nan", "x"])
+def test_bad_ema_decay_is_an_argparse_error(value, capsys):
+    err = fails(["train", "--ema", value, "--out", "x"], capsys)
+    assert "--ema:" in err and ("decay in [0, 1)" in err or "expected a number" in err)
 
 
 # --- nothing lost: --out checked first, whole-folder writes, saves on signals and every few minutes ---
@@ -470,7 +491,7 @@ def test_evaluate_refuses_npz_and_text_files(tmp_path, capsys):
     (lambda c: c["generator_spec"].update(kind="gpt"), "unknown model 'gpt'"),
     (lambda c: c["generator_spec"].update(kind="dcgan"), "do not fit together"),
     (lambda c: c["generator_spec"].update(wings=3), "wings"),
-    (lambda c: c["trainer"].pop("generator"), "no 'generator' entry"),
+    (lambda c: [c["trainer"].pop(k, None) for k in ("generator", "generator_ema")], "no 'generator' entry"),
     (lambda c: c.pop("generator_spec"), "no 'generator_spec' entry"),
 ])
 def test_tampered_checkpoint_is_a_clear_error(tmp_path, capsys, checkpoint, tamper, pattern):

@@ -1,105 +1,14 @@
-"""ganedu.lessons.stabilise: the generator EMA, recipes, the runner, tables and the recorded results."""
+"""ganedu.lessons.stabilise: recipes, the runner, tables and the recorded results."""
 
 import json
 import math
 
 import pytest
 import torch
-from torch import nn
 
 from ganedu import losses, metrics, models, stabilise
-from ganedu.train import TrainConfig, Trainer
 
 pytestmark = pytest.mark.usefixtures("one_thread")  # conftest.py: tiny nets run on one thread
-
-
-# --- EMA --------------------------------------------------------------------------------------------------------
-
-
-class Affine(nn.Module):
-    """A one-parameter-pair "generator" with a buffer, to follow the EMA by hand."""
-
-    latent_dim = 1
-
-    def __init__(self, w: float, b: float) -> None:
-        super().__init__()
-        self.w = nn.Parameter(torch.tensor([w]))
-        self.b = nn.Parameter(torch.tensor([b]))
-        self.register_buffer("count", torch.tensor([0.0]))
-
-    def forward(self, z):
-        return self.w * z + self.b
-
-
-def test_ema_matches_hand_computation():
-    live = Affine(1.0, 0.0)
-    ema = stabilise.EMA(live, decay=0.9, warmup=10.0)
-    avg = 1.0
-    for t, w in enumerate([2.0, 4.0, -1.0], start=1):
-        with torch.no_grad():
-            live.w.fill_(w)
-            live.count.fill_(t)
-        ema.update(live)
-        beta = min(0.9, (1 + t) / (10 + t))  # 2/11, 3/12, 4/13: the warm-up is below 0.9 here
-        avg = beta * avg + (1 - beta) * w
-        assert ema.generator.w.item() == pytest.approx(avg, rel=1e-6)
-        assert ema.rate(t) == pytest.approx(beta)
-    assert ema.generator.count.item() == 3.0  # buffers are copied, not averaged
-    assert live.w.item() == -1.0  # the live generator is untouched
-
-
-def test_ema_without_warmup_uses_the_decay_from_the_start():
-    live = Affine(0.0, 0.0)
-    ema = stabilise.EMA(live, decay=0.5, warmup=None)
-    with torch.no_grad():
-        live.w.fill_(8.0)
-    for want in (4.0, 6.0, 7.0):  # 0.5 * avg + 0.5 * 8
-        ema.update(live)
-        assert ema.generator.w.item() == pytest.approx(want)
-
-
-def test_ema_converges_to_a_constant_generator_and_never_trains():
-    live = Affine(3.0, -2.0)
-    ema = stabilise.EMA(Affine(0.0, 0.0), decay=0.99)
-    for _ in range(2000):
-        ema.update(live)
-    assert ema.generator.w.item() == pytest.approx(3.0, abs=1e-6)
-    assert ema.generator.b.item() == pytest.approx(-2.0, abs=1e-6)
-    assert not any(p.requires_grad for p in ema.generator.parameters())
-
-
-def test_ema_as_trainer_callback():
-    from ganedu import toy
-
-    data = toy.dataset("ring", n=500).data
-    G, D = toy.build_gan(seed=0)
-    trainer = Trainer(G, D, data, TrainConfig(batch_size=32, device="cpu", seed=0))
-    path = [[p.detach().clone() for p in G.parameters()]]  # θ_0, θ_1, ... recorded after every step
-    ema, copy0 = stabilise.EMA(trainer.G, decay=0.7, warmup=None), stabilise.EMA(trainer.G, decay=0.0)
-    record = lambda t: path.append([p.detach().clone() for p in t.G.parameters()])
-    trainer.train(steps=5, callbacks=[ema, copy0, record])
-    assert ema.updates == 5
-    for p_live, p_copy in zip(trainer.G.parameters(), copy0.generator.parameters()):
-        assert torch.equal(p_live, p_copy)  # decay 0: the average is the latest G
-    want = path[0]
-    for theta in path[1:]:  # θ̄_t = 0.7 θ̄_{t-1} + 0.3 θ_t
-        want = [0.7 * a + 0.3 * b for a, b in zip(want, theta)]
-    for p_avg, w in zip(ema.generator.parameters(), want):
-        assert torch.allclose(p_avg, w, atol=1e-6)
-    z = torch.randn(7, trainer.latent_dim)
-    assert ema.samples(z).shape == (7, 2)
-
-
-@pytest.mark.parametrize("decay,warmup", [(1.0, 10.0), (-0.1, 10.0), (0.9, 0.5), ("0.9", None)])
-def test_ema_bad_settings_are_clear_errors(decay, warmup):
-    with pytest.raises(ValueError, match="EMA"):
-        stabilise.EMA(Affine(0.0, 0.0), decay=decay, warmup=warmup)
-
-
-def test_ema_of_another_network_is_a_clear_error():
-    ema = stabilise.EMA(Affine(0.0, 0.0))
-    with pytest.raises(ValueError, match="EMA"):
-        ema.update(nn.Linear(3, 3))
 
 
 # --- recipes and the runner ----------------------------------------------------------------------------------------

@@ -660,6 +660,32 @@ def test_real_quality_meter_in_the_dashboard_keeps_the_best_generator():
     assert all(torch.equal(trainer.G.state_dict()[k], v) for k, v in meter.best_state.items())
 
 
+def test_best_button_puts_back_the_best_measured_generator_of_an_averaging_trainer():
+    from ganedu import metrics
+
+    torch.manual_seed(0)
+    G = ge.models.MLPGenerator(latent_dim=4, hidden=(8,), out_shape=(1, 28, 28), batchnorm=False)
+    D = ge.models.MLPDiscriminator(hidden=(8,))
+    real = torch.rand(64, 1, 28, 28) * 2 - 1
+    trainer = ge.Trainer(G, D, real, ge.TrainConfig(device="cpu", batch_size=8, lr_g=5e-3, ema=0.5))
+    plain = W.Dashboard(tiny_trainer(), driver="thread")
+    assert plain.buttons["best"].layout.display == "none"  # no meter, no Best button
+    meter = metrics.QualityMeter(real, clf=metrics.Classifier().eval(), every=2, n=32)
+    dash = W.Dashboard(trainer, callbacks=[meter], driver="thread")
+    assert dash.buttons["best"].layout.display is None
+    dash.buttons["best"].click()  # before any measurement: says so, changes nothing
+    assert "every 2 steps" in dash.alert_html.value
+    dash.run(6)
+    live = {k: v.clone() for k, v in trainer.G.state_dict().items()}
+    assert trainer.sampler is trainer.ema.generator and meter.best_step in (2, 4, 6)
+    dash.buttons["best"].click()
+    assert all(torch.equal(trainer.ema.generator.state_dict()[k], v) for k, v in meter.best_state.items())
+    assert all(torch.equal(trainer.G.state_dict()[k], v) for k, v in live.items())  # training's G is not touched
+    assert f"step {meter.best_step}" in dash.alert_html.value and trainer.step_count == 6
+    with torch.no_grad():  # the sample grid now shows the kept generator
+        assert torch.equal(trainer.samples(), trainer.ema.generator(trainer.fixed_noise))
+
+
 # ----- every dashboard on a trainer stays current ---------------------------------------------------------------------
 
 

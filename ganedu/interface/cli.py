@@ -22,12 +22,12 @@ import numpy as np
 import torch
 
 from .. import checkpoints, config, losses, models, train
+from ..ema import EMA_DECAY
 from ..messages import msg
 from ..train import TrainConfig, Trainer
 
 # the CLI trains unconditional pairs; a conditional pair ("cgan") needs labels: see notebook 10
 UNCONDITIONAL = sorted(kind for kind in models.PAIRS if not kind.startswith("c"))
-CPU_LR = 5e-4  # on 2 CPU cores: FD 6.4 after 60 s vs 10.7 with 2e-4 (benchmarks/RESULTS.md, one seed)
 RUN_FILES = ("generator.pt", "samples.png", "history.json")  # a run folder holds these and nothing else
 CHECKPOINT_EVERY = 5.0  # minutes between saves while training: a kill loses at most this much
 DEFAULT_STEPS = 2000  # generator steps when neither --steps nor --max-seconds is given
@@ -80,6 +80,14 @@ def _positive_float(text: str) -> float:
     return value
 
 
+def _decay(text: str) -> float | None:
+    """--ema: a decay in [0, 1); 0 turns the average off (an average with decay 0 is G itself)."""
+    value = _float(text)
+    if not 0 <= value < 1:  # also refuses nan
+        raise argparse.ArgumentTypeError(msg("cli_bad_decay", value=text, default=EMA_DECAY))
+    return value or None
+
+
 def _minutes(text: str) -> float:
     value = _float(text)
     if not 0 <= value <= MAX_MINUTES:  # also refuses nan
@@ -102,9 +110,11 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--k", type=_int_in(1, K_MAX), default=None,
                    help=msg("cli_help_k", high=K_MAX, default=TrainConfig.k))
     t.add_argument("--lr-d", type=_positive_float, default=None,
-                   help=msg("cli_help_lr", who="discriminator", cpu=CPU_LR, gpu=TrainConfig.lr_d))
+                   help=msg("cli_help_lr", who="discriminator", default=TrainConfig.lr_d))
     t.add_argument("--lr-g", type=_positive_float, default=None,
-                   help=msg("cli_help_lr", who="generator", cpu=CPU_LR, gpu=TrainConfig.lr_g))
+                   help=msg("cli_help_lr", who="generator", default=TrainConfig.lr_g))
+    t.add_argument("--ema", type=_decay, default=EMA_DECAY, metavar="DECAY",
+                   help=msg("cli_help_ema", default=EMA_DECAY))
     t.add_argument("--loss", choices=list(LOSS_PAIRS), default=None,
                    help=msg("cli_help_loss", gp=losses.GP_WEIGHT, default=TrainConfig.loss))
     t.add_argument("--device", choices=devices, default="auto", help=msg("cli_help_device"))
@@ -172,13 +182,20 @@ class _StopOnSignal:
             signal.signal(sig, old)
 
 
+def train_config(device: str | torch.device, batch_size: int | None = None, k: int | None = None,
+                 lr_d: float | None = None, lr_g: float | None = None, loss: str | None = None,
+                 seed: int | None = None, ema: float | None = EMA_DECAY) -> TrainConfig:
+    """The settings ``train`` uses on ``device``: each one given, else TrainConfig's, with G averaged (``ema``, the
+    decay of the average of G's weights that samples come from; None: G itself). Why these defaults:
+    benchmarks/RESULTS.md, "Time to quality" (the same on every device; the benchmark times these)."""
+    return TrainConfig(batch_size=batch_size or TrainConfig.batch_size, k=k or TrainConfig.k,
+                       lr_d=lr_d or TrainConfig.lr_d, lr_g=lr_g or TrainConfig.lr_g,
+                       loss=loss or TrainConfig.loss, seed=0 if seed is None else seed, device=str(device), ema=ema)
+
+
 def _new_trainer(args: argparse.Namespace, images: torch.Tensor) -> Trainer:
-    on_cpu = config.pick_device(args.device).type == "cpu"
-    loss = args.loss or TrainConfig.loss
-    cfg = TrainConfig(batch_size=args.batch_size or TrainConfig.batch_size, k=args.k or TrainConfig.k,
-                      lr_d=args.lr_d or (CPU_LR if on_cpu else TrainConfig.lr_d),
-                      lr_g=args.lr_g or (CPU_LR if on_cpu else TrainConfig.lr_g),
-                      loss=loss, seed=0 if args.seed is None else args.seed, device=args.device)
+    cfg = train_config(args.device, args.batch_size, args.k, args.lr_d, args.lr_g, args.loss, args.seed, args.ema)
+    loss = cfg.loss
     config.seed_everything(cfg.seed)  # weight initialisation
     G, D = models.build(args.model or "mlp")
     d_loss, d_penalty = LOSS_PAIRS[loss]
@@ -208,7 +225,7 @@ def _write_run(trainer: Trainer, out: Path) -> None:
     from . import plot
 
     snap = checkpoints.snapshot(trainer)  # the nets are read once, here; the files below use only this copy
-    G = checkpoints.rebuild(snap, "generator")
+    G = checkpoints.sampler(snap)
     with torch.no_grad(), models.evaluating(G):
         grid = G(snap["trainer"]["fixed_noise"]).float()
     with checkpoints.atomic_folder(out, RUN_FILES) as tmp:

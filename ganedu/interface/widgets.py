@@ -369,12 +369,13 @@ class Dashboard:
         for name, icon, style, action in (
             ("start", "play", "success", self.start), ("pause", "pause", "warning", self.pause),
             ("step", "step-forward", "", self.step), ("reset", "undo", "", self.reset),
-            ("save", "save", "info", self.save),
+            ("save", "save", "info", self.save), ("best", "trophy", "", self.best),
         ):
             button = widgets.Button(description=msg(f"dash_{name}"), icon=icon, button_style=style,
                                     tooltip=msg(f"dash_tip_{name}"), layout=widgets.Layout(width="90px"))
             button.on_click(lambda _b, act=action: self._guarded(act))
             self.buttons[name] = button
+        self.buttons["best"].layout.display = None if self.quality else "none"  # only with a quality meter
         self.controls = widgets.HBox(list(self.buttons.values()))
 
         self.status_html = widgets.HTML()
@@ -502,6 +503,7 @@ class Dashboard:
             self.quality_curves = plot.QualityCurves()  # first: a redraw in another thread may look at it next
             self.views.children = (*self.views.children, self._titled(msg("dash_quality"), self.quality_image))
             self.quality.append(callback)
+            self.buttons["best"].layout.display = None
         self.redraw(force=True)
 
     def reset(self) -> None:
@@ -517,6 +519,24 @@ class Dashboard:
             self._clear_alert()
             self.redraw(force=True, sync=True)
             self._notice(msg("dash_reset_done", step=self.trainer.step_count))
+
+    def best(self) -> int | None:
+        """Pause, then put back the best generator the quality meter has measured (lowest FD) and show it; returns
+        its step, or None before the first measurement. Save writes it; training on moves on from it."""
+        with self._op_lock:
+            meter = self.quality[0] if self.quality else None
+            if meter is None or not hasattr(meter, "restore_best"):
+                self._notice(msg("dash_best_no_meter"))
+                return None
+            if not self.pause():
+                return None
+            if getattr(meter, "best_state", None) is None:
+                self._notice(msg("dash_best_none", every=meter.every))
+                return None
+            step = meter.restore_best(self.trainer)
+            self.redraw(force=True, sync=True)
+            self._notice(msg("dash_best_done", step=step, fd=meter.best_fd, now=self.trainer.step_count))
+            return step
 
     def save(self, path: str | None = None) -> Path:
         """Save a checkpoint (works while training: it waits for the step in progress); returns the path."""
