@@ -12,6 +12,8 @@ Two paths compute the same update:
 On the CPU, ``fast=True`` runs the same step functions without graph capture; ``tests/test_train.py`` checks that
 it computes the same losses as the eager path. At every read-back the run is checked: a non-finite loss or weight
 restores the last good state (``ganedu.snapshots``) and pauses with a message in ``status``.
+With ``TrainConfig(ema=...)`` the trainer also keeps an average of G's weights (``ganedu.ema``), updated after every
+G step, and samples from it (``Trainer.sampler``); G itself trains as before.
 """
 
 from __future__ import annotations
