@@ -91,9 +91,9 @@ def quality(args, images, device) -> None:
     clf = metrics.classifier(root=args.data_root)
     real = metrics.held_out(clf, root=args.data_root)[0]
     floor = float(clf.fd_floor)
-    ema = None if args.ema == 0 else args.ema  # None: the CLI's default
+    given = {} if args.ema is None else {"ema": args.ema or None}  # --ema 0: no average; not given: the CLI's
     cfg = cli.train_config(device, batch_size=args.batch_size, lr_d=args.lr_d or args.lr, lr_g=args.lr_g or args.lr,
-                           **({} if args.ema is None else {"ema": ema}))
+                           **given)
     print(f"# settings: batch {cfg.batch_size}, lr_d {cfg.lr_d:g}, lr_g {cfg.lr_g:g}, betas {cfg.betas}, "
           f"ema {cfg.ema}, {args.model}, {args.split} split; classifier floor {floor:.3f}; "
           f"measured every {args.every} steps; "
@@ -105,8 +105,12 @@ def quality(args, images, device) -> None:
         G, D = models.build(args.model)
         t = Trainer(G, D, images, dataclasses.replace(cfg, seed=seed, device=str(device)))
         meter = metrics.QualityMeter(real, clf=clf, every=args.every, n=args.n)
-        clock = {}  # step -> training seconds at that measurement
-        stamp = lambda tr, clock=clock, meter=meter: clock.setdefault(tr.step_count, tr.seconds - meter.seconds)
+        clock = {}  # measured step -> training seconds then (after the meter, which comes first, has measured)
+
+        def stamp(tr, clock=clock, meter=meter):
+            if tr.step_count % meter.every == 0:
+                clock.setdefault(tr.step_count, tr.seconds - meter.seconds)
+
         rows = []
         for m in marks:
             while t.seconds - meter.seconds < m:

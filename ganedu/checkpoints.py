@@ -294,7 +294,7 @@ def _reason(err: BaseException) -> str:
 def sampler(ckpt: dict, path: str | os.PathLike = "") -> nn.Module:
     """The generator a loaded checkpoint or ``snapshot`` samples from: its average of G's weights when the run kept
     one (``TrainConfig.ema``), else G; what ``Trainer.sampler`` was when it was saved."""
-    averaged = isinstance(ckpt.get("trainer"), dict) and "generator_ema" in ckpt["trainer"]
+    averaged = "generator_ema" in ckpt.get("trainer", {})
     return rebuild(ckpt, "generator", path, weights="generator_ema" if averaged else None)
 
 

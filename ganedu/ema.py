@@ -2,8 +2,8 @@
 
 The adversarial game keeps G's weights wandering from step to step; their running average sits near the middle of
 that wandering and draws cleaner samples (Karras et al. 2018 sample from it; Yazıcı et al. 2019 study why it helps).
-``TrainConfig(ema=0.999)`` makes a ``Trainer`` keep one and sample from it; as a callback, :class:`EMA` averages any
-trainer's G (notebook 09 compares it with other remedies).
+``TrainConfig(ema=0.999)`` makes a ``Trainer`` keep one and sample from it (the CLI, notebook 05 and notebook 09's
+"EMA of G" recipe do); as a callback, :class:`EMA` averages any trainer's G.
 """
 
 from __future__ import annotations
@@ -12,14 +12,15 @@ import copy
 from typing import TYPE_CHECKING
 
 import torch
-from torch import Tensor, nn
+from torch import nn
 
 from .messages import msg
 
 if TYPE_CHECKING:
     from .train import Trainer
 
-EMA_DECAY = 0.999  # Karras et al. (2018, Progressive GAN) averaged G with 0.999: a memory of about 1000 steps
+EMA_DECAY = 0.999  # Karras et al. (2018, Progressive GAN) averaged G with 0.999: a memory of about 1/(1 - β) = 1000
+# steps (a change of G is 1 - β^1000 ≈ 1 - 1/e = 63 % taken up after 1000 updates; tests/test_ema.py checks it)
 EMA_WARMUP = 10.0  # decay_t = min(decay, (1 + t) / (EMA_WARMUP + t)): early on the average forgets the random init
 
 
@@ -38,9 +39,9 @@ class EMA:
 
     def __init__(self, generator: nn.Module, decay: float = EMA_DECAY, warmup: float | None = EMA_WARMUP) -> None:
         if not (isinstance(decay, (int, float)) and 0.0 <= decay < 1.0):
-            raise ValueError(msg("stab_bad_decay", value=decay))
+            raise ValueError(msg("ema_bad_decay", value=decay))
         if warmup is not None and not warmup > 1.0:
-            raise ValueError(msg("stab_bad_warmup", value=warmup))
+            raise ValueError(msg("ema_bad_warmup", value=warmup))
         self.decay, self.warmup = float(decay), warmup
         self.generator = copy.deepcopy(generator).eval().requires_grad_(False)  # θ̄ starts at θ_0
         self.updates = 0
@@ -57,21 +58,13 @@ class EMA:
         avg = list(self.generator.parameters())
         live = [p.detach() for p in generator.parameters()]
         if len(avg) != len(live) or any(a.shape != b.shape for a, b in zip(avg, live)):
-            raise ValueError(msg("stab_ema_mismatch"))
+            raise ValueError(msg("ema_mismatch"))
         torch._foreach_lerp_(avg, live, 1.0 - beta)  # θ̄ + (1 - β)(θ - θ̄) = β θ̄ + (1 - β) θ
         for b_avg, b_live in zip(self.generator.buffers(), generator.buffers()):
             b_avg.copy_(b_live)
 
     def __call__(self, trainer: Trainer) -> None:
         self.update(trainer.G)
-
-    @torch.no_grad()
-    def samples(self, noise: Tensor, labels: Tensor | None = None) -> Tensor:
-        """The averaged generator's outputs for ``noise`` (and ``labels`` for a conditional G), on the CPU."""
-        dev = next(self.generator.parameters()).device
-        z = noise.to(dev)
-        out = self.generator(z) if labels is None else self.generator(z, labels.to(dev))
-        return out.float().cpu()
 
 
 __all__ = ["EMA", "EMA_DECAY", "EMA_WARMUP"]

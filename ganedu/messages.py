@@ -241,9 +241,9 @@ EN: dict[str, str] = {
     ),
     "toy_expect_strong_d_ns": "G escapes the strong D at once, but lands on only one or two modes",
     # --- stabilisation, conditional GANs, 07-10 (ganedu.stabilize, ganedu.losses/models additions) ---
-    "stab_bad_decay": "the EMA decay must be a number in [0, 1) such as 0.999, got {value!r}",
-    "stab_bad_warmup": "the EMA warm-up must be None or a number > 1 such as 10, got {value!r}",
-    "stab_ema_mismatch": (
+    "ema_bad_decay": "the EMA decay must be a number in [0, 1) such as 0.999, got {value!r}",
+    "ema_bad_warmup": "the EMA warm-up must be None or a number > 1 such as 10, got {value!r}",
+    "ema_mismatch": (
         "the EMA was made from another generator (different parameters): make it with EMA(trainer.G)"
     ),
     "stab_bad_recipe": "unknown recipe {value!r}: choose one of {choices}",

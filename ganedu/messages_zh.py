@@ -222,9 +222,9 @@ ZH: dict[str, str] = {
     ),
     "toy_expect_strong_d_ns": "G 立刻摆脱了强大的 D，但只落到一两个模式上",
     # --- stabilisation, conditional GANs, 07-10 (ganedu.stabilize, ganedu.losses/models additions) ---
-    "stab_bad_decay": "EMA 的衰减率必须是 [0, 1) 中的数，例如 0.999，得到的是 {value!r}",
-    "stab_bad_warmup": "EMA 的预热必须是 None 或大于 1 的数，例如 10，得到的是 {value!r}",
-    "stab_ema_mismatch": "这个 EMA 是从另一个生成器（参数不同）创建的：请用 EMA(trainer.G) 创建",
+    "ema_bad_decay": "EMA 的衰减率必须是 [0, 1) 中的数，例如 0.999，得到的是 {value!r}",
+    "ema_bad_warmup": "EMA 的预热必须是 None 或大于 1 的数，例如 10，得到的是 {value!r}",
+    "ema_mismatch": "这个 EMA 是从另一个生成器（参数不同）创建的：请用 EMA(trainer.G) 创建",
     "stab_bad_recipe": "未知的方案 {value!r}：请从 {choices} 中选择",
     "stab_bad_problem": "未知的问题 {value!r}：请从 {choices} 中选择",
     "stab_bad_penalty": "未知的惩罚项 {value!r}：请选择 'gp'（WGAN-GP）、'r1' 或 None",

@@ -1,12 +1,14 @@
 """ganedu.ema, the average of a generator's weights: by hand, as a callback, inside the Trainer (TrainConfig.ema)."""
 
 import copy
+import math
 
 import pytest
 import torch
 from torch import nn
 
-from ganedu import checkpoints, ema, models
+from ganedu import checkpoints, models
+from ganedu import ema as ema_module
 from ganedu.ema import EMA
 from ganedu.train import TrainConfig, Trainer
 
@@ -58,6 +60,18 @@ def test_ema_without_warmup_uses_the_decay_from_the_start():
         assert ema.generator.w.item() == pytest.approx(want)
 
 
+def test_ema_memory_is_about_1_over_1_minus_decay_updates():
+    live = Affine(0.0, 0.0)
+    ema = EMA(live, decay=ema_module.EMA_DECAY, warmup=None)
+    with torch.no_grad():
+        live.w.fill_(1.0)  # G jumps from 0 to 1: after N updates the average has taken up 1 - β^N of the jump
+    memory = round(1 / (1 - ema_module.EMA_DECAY))  # 1000 for β = 0.999
+    for _ in range(memory):
+        ema.update(live)
+    assert ema.generator.w.item() == pytest.approx(1 - ema_module.EMA_DECAY ** memory, rel=1e-4)
+    assert ema.generator.w.item() == pytest.approx(1 - 1 / math.e, abs=1e-3)  # ≈ 63 %: "a memory of ~1000 steps"
+
+
 def test_ema_converges_to_a_constant_generator_and_never_trains():
     live = Affine(3.0, -2.0)
     ema = EMA(Affine(0.0, 0.0), decay=0.99)
@@ -86,8 +100,7 @@ def test_ema_as_trainer_callback():
         want = [0.7 * a + 0.3 * b for a, b in zip(want, theta)]
     for p_avg, w in zip(ema.generator.parameters(), want):
         assert torch.allclose(p_avg, w, atol=1e-6)
-    z = torch.randn(7, trainer.latent_dim)
-    assert ema.samples(z).shape == (7, 2)
+    assert models.sample(ema.generator, 7).shape == (7, 2)
 
 
 @pytest.mark.parametrize("decay,warmup", [(1.0, 10.0), (-0.1, 10.0), (0.9, 0.5), ("0.9", None)])
@@ -120,7 +133,7 @@ def test_trainer_average_follows_the_formula_and_samples_come_from_it():
     t.train(steps=4, callbacks=[lambda tr: path.append([p.detach().clone() for p in tr.G.parameters()])])
     want = path[0]
     for step, theta in enumerate(path[1:], start=1):  # θ̄_t = β_t θ̄_{t-1} + (1 - β_t) θ_t, β_t = min(β, (1+t)/(10+t))
-        beta = min(0.9, (1 + step) / (ema.EMA_WARMUP + step))
+        beta = min(0.9, (1 + step) / (ema_module.EMA_WARMUP + step))
         want = [beta * a + (1 - beta) * b for a, b in zip(want, theta)]
     assert t.ema.updates == 4 and t.sampler is t.ema.generator
     for p_avg, w, p_live in zip(t.ema.generator.parameters(), want, t.G.parameters()):

@@ -58,7 +58,7 @@ def test_same_seed_same_outcome_and_ema_is_measured():
     assert a.metrics == b.metrics and a.samples == b.samples
     base = stabilise.watch_recipe("baseline", "ring", seed=1, steps=4)
     avg = stabilise.watch_recipe("EMA of G", "ring", seed=1, steps=4)
-    # the EMA is only a callback: both runs train the very same G ...
+    # the average only watches G: both runs train the very same G ...
     for p_base, p_avg in zip(base.trainer.G.parameters(), avg.trainer.G.parameters()):
         assert torch.equal(p_base, p_avg)
     assert base.ema is None and avg.ema.updates == 4 and avg.generator is avg.ema.generator

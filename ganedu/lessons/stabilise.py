@@ -2,10 +2,11 @@
 
 Notebook 09 reproduces mode collapse on cue and compares remedies on the same seeds; ``benchmarks/stabilise.py``
 runs the comparison and records its table. Nothing here changes the training loop: a remedy only picks what the
-``Trainer`` already takes (a D loss, a penalty, k, learning rates, Adam's betas, a spectrally normalised D) or adds
-a callback (the EMA).
+``Trainer`` already takes (a D loss, a penalty, k, learning rates, Adam's betas, a spectrally normalised D, an
+average of G's weights to sample from).
 
-- :class:`EMA` (from ``ganedu.ema``): a callback keeping an exponential moving average of the generator's weights.
+- :class:`EMA` (from ``ganedu.ema``): an exponential moving average of the generator's weights (notebook 09 steps
+  it by hand; the EMA recipe sets ``TrainConfig.ema``).
 - :class:`Problem`: a baseline setting that collapses on cue (``PROBLEMS["ring"]``, ``PROBLEMS["mnist"]``).
 - :class:`Recipe`: one change to that baseline (``RECIPES``, in the order the table lists them).
 - :func:`watch_recipe` / :func:`run_recipe`: build, train and measure one recipe on one seed -> :class:`Run` /
@@ -88,7 +89,7 @@ class Recipe:
     lr_g: float | None = None  # G's Adam step, in units of η; None: the problem's g_speedup (the collapse cue)
     betas: tuple[float, float] | None = None  # Adam's (β1, β2) for both players; None: the problem's
     spectral_norm: bool = False  # spectral normalisation on every layer of D (Miyato et al. 2018)
-    ema: float | None = None  # measure an EMA of G with this decay instead of G itself
+    ema: float | None = None  # TrainConfig.ema: measure the average of G's weights with this decay, not G itself
     source: str = ""  # where the remedy comes from
 
 
@@ -250,7 +251,7 @@ def build_trainer(r: Recipe | str, problem: str | Problem = "ring", seed: int = 
     lr_g = (p.g_speedup if r.lr_g is None else r.lr_g) * p.lr
     cfg = TrainConfig(batch_size=p.batch_size, k=r.k, lr_d=r.lr_d * p.lr, lr_g=lr_g, loss=r.loss,
                       betas=r.betas or p.betas, seed=seed, device=device, n_samples=min(p.n_eval, 512),
-                      fast=True)  # fast: fused Adam (also on the CPU, ~30% faster); CUDA graphs on a GPU
+                      ema=r.ema, fast=True)  # fast: fused Adam (also on the CPU, ~30% faster); CUDA graphs on a GPU
     trainer = Trainer(G, D, x, cfg, d_loss=losses.D_LOSSES[r.d_loss], d_penalty=penalty_fn(r))
     return trainer, data_obj
 
@@ -263,12 +264,16 @@ class Run:
     trainer: object  # the ganedu.train.Trainer (its history holds the loss curves)
     data: object  # the ring's toy.Dataset2D, or the MNIST digits
     snapshots: list  # [(step, samples)] at every measurement: 2D points (ring) or 16 digits (MNIST)
-    ema: EMA | None = None  # the averaged generator, for the EMA recipe
+
+    @property
+    def ema(self) -> EMA | None:
+        """The trainer's average of G's weights (the EMA recipe), else None."""
+        return self.trainer.ema
 
     @property
     def generator(self) -> nn.Module:
-        """The generator that was measured (the EMA for the EMA recipe)."""
-        return self.ema.generator if self.ema is not None else self.trainer.G
+        """The generator that was measured: the trainer's sampler (the average for the EMA recipe)."""
+        return self.trainer.sampler
 
 
 def watch_recipe(r: Recipe | str, problem: str | Problem = "ring", seed: int = 0, steps: int | None = None,
@@ -299,11 +304,8 @@ def watch_recipe(r: Recipe | str, problem: str | Problem = "ring", seed: int = 0
         trainer, data_obj = build_trainer(r, p, seed=seed, device=str(dev), data=data)
         real = _mnist_reference(clf) if p.name == "mnist" and data is None else None  # else: the given data
         measure = _Measure(p, data_obj, clf=clf, real=real)
-        ema = EMA(trainer.G, decay=r.ema) if r.ema is not None else None
         bar = progress_bar(steps, msg("progress_recipe", recipe=r.name, seed=seed), progress=progress)
-        callbacks = [ema] if ema is not None else []
-        callbacks.append(lambda _: bar.update(1))
-        shown = (lambda: ema.generator) if ema is not None else (lambda: trainer.G)
+        callbacks = [lambda _: bar.update(1)]
         trajectory, snapshots, seconds = [], [], 0.0
         while trainer.step_count < steps and trainer.status is None:
             chunk = min(every - trainer.step_count % every, steps - trainer.step_count)
@@ -311,11 +313,11 @@ def watch_recipe(r: Recipe | str, problem: str | Problem = "ring", seed: int = 0
             trainer.train(steps=chunk, callbacks=callbacks)
             seconds += time.perf_counter() - start
             if trainer.status is None:
-                now = models.sample(shown(), p.n_eval)  # the same fixed z for every recipe
+                now = models.sample(trainer.sampler, p.n_eval)  # the same fixed z for every recipe
                 trajectory.append([trainer.step_count, *measure.point(now)])
                 snapshots.append((trainer.step_count, now[:keep]))
         bar.close()
-        final = models.sample(shown(), p.n_eval)  # the same fixed z for every recipe
+        final = models.sample(trainer.sampler, p.n_eval)  # the same fixed z for every recipe
         points = grid = None
         if p.name == "ring":
             points = [[round(float(a), 3), round(float(b), 3)] for a, b in final[:n_points].tolist()]
@@ -326,7 +328,7 @@ def watch_recipe(r: Recipe | str, problem: str | Problem = "ring", seed: int = 0
         outcome = Outcome(recipe=r.name, problem=p.name, seed=seed, steps=trainer.step_count,
                           seconds=round(seconds, 2), metrics=measure.final(final, seed), trajectory=trajectory,
                           status=trainer.status, samples=points, grid_png=grid)
-    return Run(outcome, trainer, data_obj, snapshots, ema)
+    return Run(outcome, trainer, data_obj, snapshots)
 
 
 def run_recipe(r: Recipe | str, problem: str | Problem = "ring", seed: int = 0, steps: int | None = None,
